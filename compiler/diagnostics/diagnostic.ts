@@ -1,0 +1,73 @@
+/**
+ * Diagnostics: numbered, located (file + JSON path or byte offset), saying what was expected,
+ * what was found and how to fix it. Errors travel as a `PibinnError` so the CLI can print them
+ * and exit non-zero without a stack trace.
+ */
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes.js';
+
+export type Severity = 'error' | 'warning';
+
+/** A JSON path as segments: object keys and array indices, rendered as `$.a.b[3]`. */
+export type JsonPath = readonly (string | number)[];
+
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  /** The file the problem is in (model.json, an external payload, a container). */
+  readonly file: string;
+  readonly jsonPath?: JsonPath;
+  readonly byteOffset?: number;
+  readonly message: string;
+  readonly expected?: string;
+  readonly found?: string;
+  /** What the user should do about it. */
+  readonly fix?: string;
+}
+
+export class PibinnError extends Error {
+  readonly diagnostics: readonly Diagnostic[];
+
+  constructor(diagnostics: Diagnostic | readonly Diagnostic[]) {
+    const list = Array.isArray(diagnostics) ? diagnostics : [diagnostics as Diagnostic];
+    super(list.map((d) => formatDiagnostic(d)).join('\n'));
+    this.name = 'PibinnError';
+    this.diagnostics = list;
+  }
+}
+
+/** Builds and throws an error diagnostic. */
+export function fail(diagnostic: Omit<Diagnostic, 'severity'>): never {
+  throw new PibinnError({ ...diagnostic, severity: 'error' });
+}
+
+export function renderJsonPath(path: JsonPath): string {
+  let out = '$';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(segment)) out += `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+/** Resolves a JSON path to a 1-based line and column in the source, when the source is at hand. */
+export type SourceLocator = (path: JsonPath) => { line: number; column: number } | undefined;
+
+/**
+ * `model.json:12:7: $.matrices.W.structure.blockRows: error PB203 (block-diagonal blocks do not
+ * tile the matrix): ... expected ..., found .... Fix: ...`
+ */
+export function formatDiagnostic(d: Diagnostic, locate?: SourceLocator): string {
+  let where = d.file;
+  if (d.jsonPath !== undefined) {
+    const position = locate?.(d.jsonPath);
+    if (position) where += `:${position.line}:${position.column}`;
+    where += `: ${renderJsonPath(d.jsonPath)}`;
+  }
+  if (d.byteOffset !== undefined) where += `: byte ${d.byteOffset}`;
+  let text = `${where}: ${d.severity} ${d.code} (${DIAGNOSTIC_CODES[d.code]}): ${d.message}`;
+  if (d.expected !== undefined) text += `; expected ${d.expected}`;
+  if (d.found !== undefined) text += `, found ${d.found}`;
+  if (d.fix !== undefined) text += `. Fix: ${d.fix}`;
+  return text;
+}
