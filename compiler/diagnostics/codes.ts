@@ -1,13 +1,15 @@
 /**
  * Every diagnostic the toolchain can emit, numbered once here. Ranges:
  * PB0xx command line and I/O, PB1xx JSON syntax and schema, PB2xx model semantics,
- * PB3xx payloads and external files, PB4xx limits, PB5xx containers, PB8xx warnings.
+ * PB3xx payloads and external files, PB4xx limits, PB5xx containers, PB6xx WebAssembly code
+ * generation, PB8xx warnings.
  */
 export const DIAGNOSTIC_CODES = {
   PB001: 'usage error',
   PB002: 'cannot read file',
   PB003: 'cannot write output',
   PB004: 'unrecognised input file type',
+  PB005: 'input vector size mismatch',
 
   PB101: 'invalid JSON',
   PB102: 'wrong type',
@@ -48,8 +50,13 @@ export const DIAGNOSTIC_CODES = {
   PB505: 'container structure inconsistent',
   PB506: 'unsupported container schema version',
 
+  PB601: 'WebAssembly compilation failed',
+  PB602: 'generated WebAssembly module is invalid',
+  PB603: 'generated module failed its self-test',
+
   PB801: 'state update may not be a contraction',
   PB802: 'large quantization error',
+  PB803: 'matrix has no existing entries',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

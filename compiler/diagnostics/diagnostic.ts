@@ -26,12 +26,15 @@ export interface Diagnostic {
 
 export class PibinnError extends Error {
   readonly diagnostics: readonly Diagnostic[];
+  /** Maps JSON paths to line:column when the source text is known (set by the loader). */
+  readonly locate?: SourceLocator;
 
-  constructor(diagnostics: Diagnostic | readonly Diagnostic[]) {
+  constructor(diagnostics: Diagnostic | readonly Diagnostic[], locate?: SourceLocator) {
     const list = Array.isArray(diagnostics) ? diagnostics : [diagnostics as Diagnostic];
-    super(list.map((d) => formatDiagnostic(d)).join('\n'));
+    super(list.map((d) => formatDiagnostic(d, locate)).join('\n'));
     this.name = 'PibinnError';
     this.diagnostics = list;
+    this.locate = locate;
   }
 }
 

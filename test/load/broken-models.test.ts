@@ -1,0 +1,119 @@
+/**
+ * The corpus of broken models in test/fixtures/broken: each must be rejected with the exact
+ * diagnostic code, located by JSON path (model.json problems) or by file and byte offset
+ * (payload file problems). Most cases are the spec's minimal example with one thing wrong.
+ */
+import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic, renderJsonPath, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import { loadModel } from '../../compiler/load/load-model.js';
+import { loadError } from './helpers.js';
+
+const root = fileURLToPath(new URL('../fixtures/broken/', import.meta.url));
+
+interface Case {
+  /** File `<name>.json` or folder `<name>/model.json` under test/fixtures/broken. */
+  name: string;
+  code: Diagnostic['code'];
+  /** Rendered JSON path of the first diagnostic. */
+  path?: string;
+  /** Basename of the file the first diagnostic names, when it is not the model itself. */
+  file?: string;
+  byteOffset?: number;
+  /** Substring of the formatted diagnostic. */
+  says?: string;
+  /** How many diagnostics, when the case checks that several independent errors are all reported. */
+  count?: number;
+}
+
+const cases: Case[] = [
+  { name: 'bad-json', code: 'PB101', byteOffset: 94, says: 'line 6, column 14' },
+  { name: 'wrong-type', code: 'PB102', path: '$.state', says: 'wrong type' },
+  { name: 'non-integer-rows', code: 'PB102', path: '$.matrices.B.rows' },
+  { name: 'unknown-key-top', code: 'PB103', path: '$.scael', says: 'did you mean "scale"?' },
+  { name: 'unknown-key-nested', code: 'PB103', path: '$.layers[1].relaxx', says: 'did you mean "relax"?' },
+  { name: 'missing-key', code: 'PB104', path: '$.layers[0].terms[0]', says: '"source"' },
+  { name: 'bad-name', code: 'PB106', path: '$.name' },
+  { name: 'bad-matrix-id', code: 'PB106', path: '$.matrices["9B"]' },
+  { name: 'bad-format', code: 'PB107', path: '$.format' },
+  { name: 'version-2', code: 'PB108', path: '$.version', says: 'version 2; this compiler reads version 1', count: 1 },
+  { name: 'bad-kind', code: 'PB109', path: '$.matrices.B.structure.kind', says: 'did you mean "block-diagonal"?' },
+  { name: 'data-and-file', code: 'PB109', path: '$.matrices.B.signs', says: 'not both' },
+  { name: 'relax-out-of-range', code: 'PB105', path: '$.layers[1].relax' },
+  { name: 'inline-infinity', code: 'PB309', path: '$.matrices.W.signs.data[8]' },
+  { name: 'undefined-reference', code: 'PB201', path: '$.layers[1].terms[0].matrix', says: 'did you mean "W"?' },
+  { name: 'bad-dimensions', code: 'PB202', path: '$.layers[0].terms[0].matrix', says: '4 x 2' },
+  { name: 'non-tiling', code: 'PB203', path: '$.matrices.B.structure' },
+  { name: 'block-outside', code: 'PB204', path: '$.matrices.B.structure.blocks[1]' },
+  { name: 'overlapping-blocks', code: 'PB205', path: '$.matrices.B.structure.blocks[2]', says: 'block 2 overlaps block 0' },
+  { name: 'residual-missing', code: 'PB206', path: '$.layers[1]' },
+  { name: 'residual-unused', code: 'PB206', path: '$.layers[1].residual' },
+  { name: 'theta-length', code: 'PB207', path: '$.layers[0].threshold.theta' },
+  { name: 'unused-matrix', code: 'PB208', path: '$.matrices.D' },
+  { name: 'output-size', code: 'PB209', path: '$.output.size' },
+  { name: 'bad-base64', code: 'PB301', path: '$.matrices.B.signs.data' },
+  { name: 'unsafe-absolute', code: 'PB302', path: '$.matrices.B.signs.file' },
+  { name: 'unsafe-dotdot', code: 'PB302', path: '$.matrices.B.signs.file' },
+  { name: 'missing-file', code: 'PB303', path: '$.matrices.B.signs.file' },
+  { name: 'bad-npy-header', code: 'PB304', file: 'B.bits.npy', byteOffset: 10 },
+  { name: 'unsupported-dtype', code: 'PB305', file: 'B.bits.npy', says: "'<i4'" },
+  { name: 'bits-length', code: 'PB306', path: '$.matrices.B.signs.data', says: 'expected 1 bytes, found 2' },
+  { name: 'file-count', code: 'PB306', file: 'W.values.npy', says: 'expected 10 values, found 9 elements' },
+  { name: 'padding-bits', code: 'PB307', path: '$.matrices.W.signs.data' },
+  { name: 'dense-values-outside', code: 'PB308', path: '$.matrices.W.signs.data[3]', says: 'entry (0, 3)' },
+  { name: 'nan-values', code: 'PB309', file: 'W.values.npy', byteOffset: 128 + 4 * 4 },
+  { name: 'limits-dimension', code: 'PB401', path: '$.state', says: 'maxDimension' },
+];
+
+function modelPath(name: string): string {
+  const dir = join(root, name);
+  return statSync(dir, { throwIfNoEntry: false })?.isDirectory() ? join(dir, 'model.json') : `${dir}.json`;
+}
+
+describe('broken models are rejected with the right diagnostic', () => {
+  it.each(cases)('$name -> $code', (c) => {
+    const error = loadError(() => loadModel(modelPath(c.name)));
+    const first = error.diagnostics[0];
+    const text = formatAll(error.diagnostics);
+    expect(first.code, text).toBe(c.code);
+    expect(first.severity).toBe('error');
+    if (c.path !== undefined) expect(first.jsonPath && renderJsonPath(first.jsonPath), text).toBe(c.path);
+    expect(basename(first.file), text).toBe(c.file ?? basename(modelPath(c.name)));
+    if (c.byteOffset !== undefined) expect(first.byteOffset, text).toBe(c.byteOffset);
+    if (c.says !== undefined) expect(formatDiagnostic(first)).toContain(c.says);
+    if (c.count !== undefined) expect(error.diagnostics, text).toHaveLength(c.count);
+  });
+
+  it('every fixture in the corpus is covered by the table', () => {
+    const names = new Set(cases.map((c) => c.name));
+    for (const entry of readdirSync(root).filter((e) => e !== 'README.md')) expect(names, entry).toContain(entry.replace(/\.json$/, ''));
+  });
+
+  it('a payload reached through a symlink that leaves the model directory is rejected', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'pibinn-outside-'));
+    writeFileSync(join(outside, 'B.bits'), Uint8Array.of(0xa5));
+    const dir = mkdtempSync(join(tmpdir(), 'pibinn-model-'));
+    symlinkSync(join(outside, 'B.bits'), join(dir, 'B.bits'));
+    const model = JSON.parse(readFileSync(join(root, 'missing-file.json'), 'utf8'));
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(model));
+    const first = loadError(() => loadModel(join(dir, 'model.json'))).diagnostics[0];
+    expect(first.code).toBe('PB302');
+    expect(first.message).toContain('outside the model');
+    expect(renderJsonPath(first.jsonPath!)).toBe('$.matrices.B.signs.file');
+  });
+
+  it('a symlink that stays inside the model directory is fine', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pibinn-model-'));
+    writeFileSync(join(dir, 'real.bits'), Uint8Array.of(0xa5));
+    symlinkSync(join(dir, 'real.bits'), join(dir, 'B.bits'));
+    writeFileSync(join(dir, 'model.json'), readFileSync(join(root, 'missing-file.json')));
+    expect(loadModel(join(dir, 'model.json')).model.matrices.get('B')!.signs).toEqual(Uint8Array.of(0xa5));
+  });
+});
+
+function formatAll(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics.map((d) => `${d.code} ${d.jsonPath ? renderJsonPath(d.jsonPath) : ''} ${d.message}`).join('\n');
+}
