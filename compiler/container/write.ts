@@ -1,0 +1,165 @@
+/**
+ * IR -> .pibinn container. Every scalar is written (forceDefaults), so the bytes hold the exact
+ * float64 values (-0 included) and a reader never falls back on a schema default; payloads are
+ * copied into the builder with one `set` each; sign payloads start 16-byte aligned. The result
+ * is sealed with its checksum and verified before it is returned: the writer never hands out a
+ * container that the reader would reject.
+ */
+import { Builder, type Offset } from 'flatbuffers';
+import { fail } from '../diagnostics/diagnostic.js';
+import type { Block as IRBlock, IRLayer, IRMatrix, IRModel, ScalarOrVector } from '../ir/types.js';
+import { sealContainer } from './envelope.js';
+import {
+  CONTAINER_SCHEMA_VERSION,
+  MAX_CONTAINER_BYTES,
+  SIGN_ENCODING_CODES,
+  SIGNS_ALIGNMENT,
+  STRUCTURE_KIND_CODES,
+  TERM_SOURCE_CODES,
+  THRESHOLD_KIND_CODES,
+} from './format.js';
+import { Block, Layer, Matrix, Model, Term } from './generated/pibinn_generated.js';
+import { verifyContainer } from './verify.js';
+
+/** Room for tables, vtables, alignment padding and numbers around the payloads. */
+const TABLE_OVERHEAD_BYTES = 256;
+
+export function writeContainer(model: IRModel): Uint8Array {
+  const file = `${model.name}.pibinn`;
+  const builder = new Builder(estimateContainerBytes(model, file));
+  builder.forceDefaults(true);
+  const matrixIndex = new Map([...model.matrices.keys()].map((id, index) => [id, index]));
+  const indexOf = (id: string, use: string): number => {
+    const index = matrixIndex.get(id);
+    if (index === undefined) return fail({ code: 'PB201', file, message: `${use} refers to the undefined matrix "${id}"`, fix: 'build the IR with loadModel, which resolves every matrix reference' });
+    return index;
+  };
+
+  const matrices = [...model.matrices.values()].map((matrix) => writeMatrix(builder, matrix, file));
+  const layers = model.layers.map((layer, k) => writeLayer(builder, layer, (id) => indexOf(id, `layer ${k}`)));
+  const matricesVector = Model.createMatricesVector(builder, matrices);
+  const layersVector = Model.createLayersVector(builder, layers);
+  const name = builder.createString(model.name);
+  const description = model.description === undefined ? undefined : builder.createString(model.description);
+  const inputName = builder.createString(model.input.name);
+  const outputName = builder.createString(model.output.name);
+  const metadataJson = model.metadata === undefined ? undefined : builder.createString(JSON.stringify(model.metadata));
+
+  Model.startModel(builder);
+  Model.addSchemaVersion(builder, CONTAINER_SCHEMA_VERSION);
+  Model.addChecksum(builder, 0); // written as 0 now, patched by sealContainer
+  Model.addName(builder, name);
+  if (description !== undefined) Model.addDescription(builder, description);
+  Model.addScale(builder, model.scale);
+  Model.addState(builder, uint32(model.state, 'state', file));
+  Model.addInputName(builder, inputName);
+  Model.addInputSize(builder, uint32(model.input.size, 'input.size', file));
+  Model.addOutputName(builder, outputName);
+  Model.addOutputSize(builder, uint32(model.output.size, 'output.size', file));
+  Model.addMatrices(builder, matricesVector);
+  Model.addLayers(builder, layersVector);
+  if (model.readout !== undefined) Model.addReadout(builder, indexOf(model.readout, 'the readout'));
+  if (metadataJson !== undefined) Model.addMetadataJson(builder, metadataJson);
+  Model.finishModelBuffer(builder, Model.endModel(builder));
+
+  // A fresh copy starts at byteOffset 0 of its own ArrayBuffer, so 16-alignment relative to the
+  // buffer start is also 16-alignment in memory.
+  const bytes = builder.asUint8Array().slice();
+  sealContainer(bytes, file);
+  verifyContainer(bytes, file);
+  return bytes;
+}
+
+function writeMatrix(builder: Builder, matrix: IRMatrix, file: string): Offset {
+  const id = builder.createString(matrix.id);
+  const { structure } = matrix;
+  const blocks = structure.kind === 'blocks' ? writeBlocks(builder, structure.blocks, file) : undefined;
+  const mask = structure.kind === 'mask' ? builder.createByteVector(structure.bitmap) : undefined;
+  // The npm builder ignores force_align on vectors: pad so the data (after the length) is aligned.
+  builder.prep(SIGNS_ALIGNMENT, matrix.signs.length);
+  const signs = builder.createByteVector(matrix.signs);
+
+  Matrix.startMatrix(builder);
+  Matrix.addId(builder, id);
+  Matrix.addRows(builder, uint32(matrix.rows, `matrix ${matrix.id} rows`, file));
+  Matrix.addCols(builder, uint32(matrix.cols, `matrix ${matrix.id} cols`, file));
+  Matrix.addNnz(builder, BigInt(matrix.nnz));
+  Matrix.addStructureKind(builder, STRUCTURE_KIND_CODES[structure.kind]);
+  Matrix.addBlockRows(builder, structure.kind === 'block-diagonal' ? uint32(structure.blockRows, 'blockRows', file) : 0);
+  Matrix.addBlockCols(builder, structure.kind === 'block-diagonal' ? uint32(structure.blockCols, 'blockCols', file) : 0);
+  Matrix.addLower(builder, structure.kind === 'banded' ? uint32(structure.lower, 'lower', file) : 0);
+  Matrix.addUpper(builder, structure.kind === 'banded' ? uint32(structure.upper, 'upper', file) : 0);
+  if (blocks !== undefined) Matrix.addBlocks(builder, blocks);
+  if (mask !== undefined) Matrix.addMask(builder, mask);
+  Matrix.addSigns(builder, signs);
+  Matrix.addGain(builder, matrix.gain);
+  Matrix.addEncoding(builder, SIGN_ENCODING_CODES[matrix.encoding]);
+  if (matrix.quantizationError !== undefined) Matrix.addQuantizationError(builder, matrix.quantizationError);
+  return Matrix.endMatrix(builder);
+}
+
+function writeBlocks(builder: Builder, blocks: readonly IRBlock[], file: string): Offset {
+  Matrix.startBlocksVector(builder, blocks.length);
+  // FlatBuffers builds back to front: push the last element first.
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const b = blocks[i];
+    Block.createBlock(builder, uint32(b.row0, 'block row0', file), uint32(b.col0, 'block col0', file), uint32(b.rows, 'block rows', file), uint32(b.cols, 'block cols', file));
+  }
+  return builder.endVector();
+}
+
+function writeLayer(builder: Builder, layer: IRLayer, indexOf: (id: string) => number): Offset {
+  Layer.startTermsVector(builder, layer.terms.length);
+  for (let i = layer.terms.length - 1; i >= 0; i--) {
+    const term = layer.terms[i];
+    Term.createTerm(builder, indexOf(term.matrix), TERM_SOURCE_CODES[term.source]);
+  }
+  const terms = builder.endVector();
+  const { bias, threshold } = layer;
+  const biasVector = typeof bias === 'number' ? undefined : Layer.createBiasVectorVector(builder, bias);
+  const thetaVector = typeof threshold.theta === 'number' ? undefined : Layer.createThetaVectorVector(builder, threshold.theta);
+
+  Layer.startLayer(builder);
+  Layer.addTerms(builder, terms);
+  if (layer.residual !== undefined) Layer.addResidual(builder, indexOf(layer.residual));
+  Layer.addSkip(builder, layer.skip);
+  Layer.addBias(builder, scalarPart(bias));
+  if (biasVector !== undefined) Layer.addBiasVector(builder, biasVector);
+  Layer.addThresholdKind(builder, THRESHOLD_KIND_CODES[threshold.kind]);
+  Layer.addTheta(builder, scalarPart(threshold.theta));
+  if (thetaVector !== undefined) Layer.addThetaVector(builder, thetaVector);
+  Layer.addRelax(builder, layer.relax);
+  return Layer.endLayer(builder);
+}
+
+/** A scalar-or-vector parameter is stored as a scalar field, 0 when the vector field carries it. */
+function scalarPart(value: ScalarOrVector): number {
+  return typeof value === 'number' ? value : 0;
+}
+
+/** The builder's size: payloads plus a generous allowance per table, so it never has to grow. */
+function estimateContainerBytes(model: IRModel, file: string): number {
+  const text = (s: string | undefined) => (s === undefined ? 0 : 3 * s.length + 8);
+  let bytes = TABLE_OVERHEAD_BYTES + text(model.name) + text(model.description) + text(model.input.name) + text(model.output.name);
+  if (model.metadata !== undefined) bytes += text(JSON.stringify(model.metadata));
+  for (const matrix of model.matrices.values()) {
+    bytes += TABLE_OVERHEAD_BYTES + text(matrix.id) + matrix.signs.length + SIGNS_ALIGNMENT;
+    if (matrix.structure.kind === 'mask') bytes += matrix.structure.bitmap.length;
+    if (matrix.structure.kind === 'blocks') bytes += 16 * matrix.structure.blocks.length;
+  }
+  for (const layer of model.layers) {
+    bytes += TABLE_OVERHEAD_BYTES + 8 * layer.terms.length;
+    for (const value of [layer.bias, layer.threshold.theta]) if (typeof value !== 'number') bytes += 8 * value.length + 8;
+  }
+  if (bytes > MAX_CONTAINER_BYTES) {
+    fail({ code: 'PB401', file, message: 'the container would exceed the FlatBuffers limit of 2 GiB', expected: `at most ${MAX_CONTAINER_BYTES} bytes`, found: `about ${bytes} bytes`, fix: 'split the model or use sparser structures' });
+  }
+  return bytes;
+}
+
+function uint32(value: number, what: string, file: string): number {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    fail({ code: 'PB401', file, message: `${what} does not fit the container's 32-bit field`, expected: 'an integer in 0..4294967295', found: `${value}`, fix: 'reduce the model size' });
+  }
+  return value;
+}
