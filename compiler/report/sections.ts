@@ -1,0 +1,241 @@
+/**
+ * The report's human-readable content, decided once: titled sections of fields, tables and
+ * notes. render-text and render-markdown only lay these out, so both always show the same thing.
+ */
+import { formatDiagnostic } from '../diagnostics/diagnostic.js';
+import type { FootprintReport, LayerFootprint, MatrixFootprint } from './footprint.js';
+
+export type Align = 'left' | 'right';
+
+export interface Table {
+  readonly headers: readonly string[];
+  readonly align: readonly Align[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+export type Block =
+  | { readonly kind: 'fields'; readonly fields: readonly (readonly [string, string])[] }
+  | { readonly kind: 'table'; readonly table: Table }
+  | { readonly kind: 'notes'; readonly lines: readonly string[] };
+
+export interface Section {
+  readonly title: string;
+  readonly blocks: readonly Block[];
+}
+
+/** Model metadata longer than this is cut in the text views (the JSON report has all of it). */
+const METADATA_PREVIEW_CHARS = 300;
+
+export function reportTitle(report: FootprintReport): string {
+  return `PIBiNN footprint report: ${report.model.name}`;
+}
+
+export function reportSections(report: FootprintReport): Section[] {
+  return [
+    modelSection(report),
+    matricesSection(report),
+    layersSection(report),
+    totalsSection(report),
+    comparisonSection(report),
+    memorySection(report),
+    { title: 'Runtime', blocks: [{ kind: 'notes', lines: ['Runtime: not built'] }] },
+    warningsSection(report),
+  ];
+}
+
+function modelSection(report: FootprintReport): Section {
+  const m = report.model;
+  const fields: [string, string][] = [['name', m.name]];
+  if (m.description !== null) fields.push(['description', m.description]);
+  fields.push(
+    ['scale (lambda)', String(m.scale)],
+    ['state size', formatInt(m.state)],
+    ['input size', formatInt(m.inputSize)],
+    ['output size', formatInt(m.outputSize)],
+    ['layers', formatInt(m.layerCount)],
+    [
+      'single global scale',
+      m.singleGlobalScale ? 'yes (every gain is 1)' : `no: gain != 1 on ${m.gainMatrices.join(', ')} (32 bits of metadata each)`,
+    ],
+  );
+  if (m.metadata !== null) fields.push(['metadata', metadataPreview(m.metadata)]);
+  return { title: 'Model', blocks: [{ kind: 'fields', fields }] };
+}
+
+function metadataPreview(metadata: unknown): string {
+  const json = JSON.stringify(metadata);
+  return json.length <= METADATA_PREVIEW_CHARS ? json : `${json.slice(0, METADATA_PREVIEW_CHARS)}... (cut; see the JSON report)`;
+}
+
+function matricesSection(report: FootprintReport): Section {
+  const table: Table = {
+    headers: ['matrix', 'structure', 'shape', 'nnz', 'density', 'gain', 'signs (B)', 'metadata (B)', 'bits/dense w', 'bits/stored w', 'uses', 'used by', 'quant. error'],
+    align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right'],
+    rows: report.matrices.map((m) => [
+      m.id,
+      m.structure,
+      `${m.rows}x${m.cols}`,
+      formatInt(m.nnz),
+      formatPercent(m.density),
+      String(m.gain),
+      formatInt(m.signBytes),
+      formatInt(m.metadataBytes),
+      formatReal(m.bitsPerDenseWeight),
+      m.bitsPerStoredWeight === null ? '-' : formatReal(m.bitsPerStoredWeight),
+      String(m.usedByLayers.length + (m.usedByReadout ? 1 : 0)),
+      usedBy(m),
+      m.quantizationError === null ? '-' : formatReal(m.quantizationError),
+    ]),
+  };
+  return {
+    title: 'Matrices',
+    blocks: [
+      { kind: 'table', table },
+      {
+        kind: 'notes',
+        lines: [
+          'Each matrix is stored once however many layers share it; "uses" counts the layers (and readout) that reference it.',
+          'metadata = structure description + 4 B per gain != 1; bits/dense w = (sign + metadata bits) / (rows * cols).',
+        ],
+      },
+    ],
+  };
+}
+
+function usedBy(m: MatrixFootprint): string {
+  const parts: string[] = [];
+  if (m.usedByLayers.length > 0) parts.push(`L${compressRanges(m.usedByLayers)}`);
+  if (m.usedByReadout) parts.push('readout');
+  return parts.join(', ');
+}
+
+/** [0, 1, 2, 5] -> "0-2,5". */
+function compressRanges(indices: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < indices.length; ) {
+    let j = i;
+    while (j + 1 < indices.length && indices[j + 1] === indices[j] + 1) j++;
+    parts.push(j === i ? `${indices[i]}` : `${indices[i]}-${indices[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+function layersSection(report: FootprintReport): Section {
+  const table: Table = {
+    headers: ['layer', 'terms', 'skip', 'relax', 'threshold', 'adds', 'params (B)', '||J|| est.', 'iterations'],
+    align: ['right', 'left', 'right', 'right', 'left', 'right', 'right', 'right', 'right'],
+    rows: report.layers.map((l) => [
+      String(l.index),
+      l.formula,
+      String(l.skip),
+      String(l.relax),
+      thresholdText(l),
+      formatInt(l.nnzTouched),
+      formatInt(l.parameterBytes),
+      formatReal(l.contraction.factor),
+      String(l.contraction.iterations),
+    ]),
+  };
+  const notes = [
+    'adds = matrix entries visited per inference (the residual y - A*x is computed once per layer).',
+    'params = theta and bias (float32 vectors or scalars) + skip and relax (float32).',
+    '||J|| est. = spectral norm of the linear part of the state update, by power iteration (approaches it from below); > 1 means errors may grow (PB801).',
+  ];
+  if (report.readout !== null) notes.unshift(`readout: ${report.readout.matrix}*x, ${formatInt(report.readout.nnzTouched)} adds.`);
+  return { title: 'Layers', blocks: [{ kind: 'table', table }, { kind: 'notes', lines: notes }] };
+}
+
+function thresholdText(l: LayerFootprint): string {
+  const extras = [l.thetaIsVector ? 'theta vector' : '', l.biasIsVector ? 'bias vector' : ''].filter((s) => s !== '');
+  return extras.length === 0 ? l.threshold : `${l.threshold} (${extras.join(', ')})`;
+}
+
+function totalsSection(report: FootprintReport): Section {
+  const t = report.totals;
+  const fields: [string, string][] = [
+    ['matrices', `${formatInt(t.matrixCount)} stored, ${formatInt(t.matrixUses)} uses`],
+    ['stored weights (nnz)', formatInt(t.nnz)],
+    ['dense-equivalent weights', formatInt(t.denseWeights)],
+    ['sign bits', formatBytes(t.signBytes)],
+    ['structure + gain metadata', formatBytes(t.metadataBytes)],
+    ['global scale', formatBytes(t.globalScaleBytes)],
+    ['PIBiNN weights', formatBytes(t.weightBytes)],
+    ['layer parameters', formatBytes(t.parameterBytes)],
+    ['bits per dense-equivalent weight', formatReal(t.bitsPerDenseWeight)],
+    ['bits per stored weight', t.bitsPerStoredWeight === null ? '-' : formatReal(t.bitsPerStoredWeight)],
+    ['adds per inference', formatInt(t.addsPerInference)],
+  ];
+  return { title: 'Totals', blocks: [{ kind: 'fields', fields }] };
+}
+
+function comparisonSection(report: FootprintReport): Section {
+  const table: Table = {
+    headers: ['format', 'weights (B)', 'KiB', 'vs PIBiNN', 'description'],
+    align: ['left', 'right', 'right', 'right', 'left'],
+    rows: report.storageComparison.map((c) => [c.format, formatInt(c.bytes), formatKiB(c.bytes), `${formatRatio(c.ratioToPibinn)}x`, c.description]),
+  };
+  return {
+    title: 'Weight storage comparison',
+    blocks: [
+      { kind: 'table', table },
+      { kind: 'notes', lines: ['The same matrices (each stored once) in each format; "vs PIBiNN" = bytes / PIBiNN bytes.'] },
+    ],
+  };
+}
+
+function memorySection(report: FootprintReport): Section {
+  const mem = report.memory;
+  const summary: Table = {
+    headers: ['region', 'bytes', 'KiB'],
+    align: ['left', 'right', 'right'],
+    rows: [
+      ['weights (ro)', formatInt(mem.weightsBytes), formatKiB(mem.weightsBytes)],
+      ['activations (rw)', formatInt(mem.activationsBytes), formatKiB(mem.activationsBytes)],
+      ['ram (total)', formatInt(mem.ramBytes), formatKiB(mem.ramBytes)],
+    ],
+  };
+  const buffers: Table = {
+    headers: ['activation buffer', 'float32 elements', 'bytes'],
+    align: ['left', 'right', 'right'],
+    rows: mem.activations.map((b) => [b.name, formatInt(b.elements), formatInt(b.bytes)]),
+  };
+  return {
+    title: 'Memory',
+    blocks: [
+      { kind: 'table', table: summary },
+      { kind: 'table', table: buffers },
+      { kind: 'notes', lines: ['weights = PIBiNN weights + layer parameters; ram (total) = weights + activations, as when weights live in WASM linear memory.'] },
+    ],
+  };
+}
+
+function warningsSection(report: FootprintReport): Section {
+  const lines = report.warnings.length === 0 ? ['none'] : report.warnings.map((d) => formatDiagnostic(d));
+  return { title: `Warnings (${report.warnings.length})`, blocks: [{ kind: 'notes', lines }] };
+}
+
+function formatInt(n: number): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+}
+
+function formatKiB(bytes: number): string {
+  return (bytes / 1024).toFixed(2);
+}
+
+function formatBytes(bytes: number): string {
+  return bytes < 1024 ? `${formatInt(bytes)} B` : `${formatInt(bytes)} B (${formatKiB(bytes)} KiB)`;
+}
+
+/** Four significant digits, without exponent noise for ordinary magnitudes. */
+function formatReal(x: number): string {
+  return Number(x.toPrecision(4)).toString();
+}
+
+function formatPercent(fraction: number): string {
+  return `${formatReal(100 * fraction)}%`;
+}
+
+function formatRatio(ratio: number): string {
+  return ratio >= 100 ? formatInt(ratio) : ratio.toFixed(2);
+}
