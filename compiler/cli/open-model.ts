@@ -1,0 +1,55 @@
+/**
+ * Opens what the user pointed at: a model.json (loaded and validated) or a .pibinn container
+ * (verified and decoded). Both end as the same IR, so every command works on either.
+ */
+import { readFileSync } from 'node:fs';
+import { readContainer } from '../container/read.js';
+import { CONTAINER_FILE_IDENTIFIER } from '../container/read.js';
+import { fail, type Diagnostic, type SourceLocator } from '../diagnostics/diagnostic.js';
+import { loadModel, type LoadOptions } from '../load/load-model.js';
+import type { IRModel } from '../ir/types.js';
+
+export interface OpenedModel {
+  readonly model: IRModel;
+  readonly kind: 'model.json' | 'container';
+  readonly warnings: readonly Diagnostic[];
+  readonly locate?: SourceLocator;
+}
+
+export function openModel(path: string, options: LoadOptions = {}): OpenedModel {
+  if (path.toLowerCase().endsWith('.json')) {
+    const { model, warnings, locate } = loadModel(path, options);
+    return { model, kind: 'model.json', warnings, locate };
+  }
+  const bytes = readInput(path);
+  if (!hasContainerIdentifier(bytes)) {
+    fail({
+      code: 'PB004',
+      file: path,
+      byteOffset: 4,
+      message: 'the file is neither a model.json nor a .pibinn container',
+      expected: `a .json model, or a container with file identifier "${CONTAINER_FILE_IDENTIFIER}" at bytes 4..7`,
+      found: JSON.stringify(Buffer.from(bytes.subarray(4, 8)).toString('latin1')),
+      fix: 'pass a model.json file or a container written by pibinn-compile',
+    });
+  }
+  return { model: readContainer(bytes, path), kind: 'container', warnings: [] };
+}
+
+function hasContainerIdentifier(bytes: Uint8Array): boolean {
+  if (bytes.length < 8) return false;
+  return Buffer.from(bytes.subarray(4, 8)).toString('latin1') === CONTAINER_FILE_IDENTIFIER;
+}
+
+export function readInput(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    return fail({
+      code: 'PB002',
+      file: path,
+      message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      fix: 'check the path and its permissions',
+    });
+  }
+}
