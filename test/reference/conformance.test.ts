@@ -9,7 +9,7 @@ import { parseNpy } from '../../compiler/io/npy.js';
 
 import { evaluate } from '../../compiler/reference/evaluate.js';
 import { CONFORMANCE_DIR as root, CONFORMANCE_MODELS as models, loadConformanceModel } from '../support/conformance.js';
-import { relativeL2 } from './ir-fixtures.js';
+import { relativeL2 } from '../../compiler/reference/compare.js';
 
 /** A 2-D .npy file as rows of numbers. */
 function readRows(file: string): number[][] {

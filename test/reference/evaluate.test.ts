@@ -3,7 +3,8 @@ import { PibinnError } from '../../compiler/diagnostics/diagnostic.js';
 import type { IRModel } from '../../compiler/ir/types.js';
 import { evaluate, evaluateTrace } from '../../compiler/reference/evaluate.js';
 import { threshold } from '../../compiler/reference/layer.js';
-import { denseEvaluate, makeLayer, makeMatrix, makeModel, maskStructure, relativeL2, seededRandom } from './ir-fixtures.js';
+import { relativeL2 } from '../../compiler/reference/compare.js';
+import { denseEvaluate, makeLayer, makeMatrix, makeModel, maskStructure, seededRandom } from './ir-fixtures.js';
 
 /** The minimal example of spec section 8, built by hand. */
 function tinyModel(): IRModel {

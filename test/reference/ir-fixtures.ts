@@ -3,19 +3,8 @@
  * (membership per (i, j), canonical index by row-major scan). It shares no code with
  * compiler/ir/structure.ts or compiler/reference, so it can catch their mistakes.
  */
+export { mulberry32 as seededRandom } from '../../compiler/util/seeded-random.js';
 import type { IRLayer, IRMatrix, IRModel, Structure, ThresholdKind } from '../../compiler/ir/types.js';
-
-/** Deterministic uniform [0, 1) generator (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Entry (i, j) exists, per the table of spec section 3.1. */
 export function existsAt(structure: Structure, rows: number, cols: number, i: number, j: number): boolean {
@@ -163,14 +152,3 @@ export function denseEvaluate(model: IRModel, y: readonly number[]): { layers: n
   return { layers, output };
 }
 
-/** ||a - b||_2 / ||b||_2 (absolute when b = 0). */
-export function relativeL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let norm = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff += (a[i] - b[i]) ** 2;
-    norm += b[i] ** 2;
-  }
-  if (a.length !== b.length) return Infinity;
-  return norm === 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
-}

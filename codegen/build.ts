@@ -1,0 +1,128 @@
+/**
+ * Builds the specialized WebAssembly modules of one model: plan memory, emit AssemblyScript,
+ * compile each flavour in-process, embed the constant region, optimize + validate, run the
+ * embedded self-test in this process's engine, and emit the ESM loader, its typings and the
+ * C header. Deterministic: the same model and options give byte-identical files.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fail } from '../compiler/diagnostics/diagnostic.js';
+import type { IRModel } from '../compiler/ir/types.js';
+import { compileAssemblyScript, type Flavor } from './compile-as.js';
+import { embedConstants } from './embed-constants.js';
+import { emitHeader } from './emit-header.js';
+import { emitLoader, emitLoaderTypes } from './emit-loader.js';
+import { emitModuleSource } from './emit-module.js';
+import { defaultMaxBatch, type MemoryLayout, planMemory } from './layout.js';
+import { runtimeSources } from './runtime-sources.js';
+import { selfTestVectors } from './self-test-vectors.js';
+
+export type { MemoryLayout, LayoutBuffer } from './layout.js';
+export type { Flavor } from './compile-as.js';
+
+export interface BuildOptions {
+  outDir: string;
+  builds?: Flavor[];
+  /** Input vectors per `infer_batch` call (default: up to 64, within 4 MiB of batch buffers). */
+  maxBatch?: number;
+}
+
+export interface BuildResult {
+  files: { simd?: string; scalar?: string; loader: string; types: string; header: string };
+  layout: MemoryLayout;
+  wasmBytes: { simd?: number; scalar?: number };
+  /** Wall-clock milliseconds per flavour: compile, embed, optimize, validate, self-test. */
+  buildMs: { simd?: number; scalar?: number };
+}
+
+/** Everything a build produces, in memory. */
+export interface BuiltModule {
+  wasm: { simd?: Uint8Array<ArrayBuffer>; scalar?: Uint8Array<ArrayBuffer> };
+  loader: string;
+  types: string;
+  header: string;
+  /** The generated AssemblyScript, for inspection. */
+  source: string;
+  layout: MemoryLayout;
+  buildMs: { simd?: number; scalar?: number };
+}
+
+const ALL_FLAVORS: readonly Flavor[] = ['simd', 'scalar'];
+
+export async function buildModelInMemory(model: IRModel, options: Omit<BuildOptions, 'outDir'> = {}): Promise<BuiltModule> {
+  const flavors = ALL_FLAVORS.filter((f) => (options.builds ?? ALL_FLAVORS).includes(f));
+  const maxBatch = options.maxBatch ?? defaultMaxBatch(model);
+  if (!Number.isInteger(maxBatch) || maxBatch < 1) {
+    fail({ code: 'PB001', file: model.name, message: 'maxBatch must be a positive integer', found: String(maxBatch) });
+  }
+  const memory = planMemory(model, maxBatch, selfTestVectors(model), model.name);
+  const source = emitModuleSource(model, memory);
+  const files = new Map(runtimeSources());
+  files.set('module.ts', source);
+  const flags = ['--memoryBase', String(memory.layout.memoryBase)];
+
+  const wasm: BuiltModule['wasm'] = {};
+  const buildMs: BuiltModule['buildMs'] = {};
+  let memoryPages = 0;
+  for (const flavor of flavors) {
+    const started = performance.now();
+    const file = `${model.name}.${flavor}.wasm`;
+    const compiled = await compileAssemblyScript(files, 'module.ts', flavor, flags, file);
+    const { bytes, memoryPages: pages } = embedConstants(compiled, memory.constants, memory.layout.constantsOffset, flavor, file);
+    await checkSelfTest(bytes, file);
+    memoryPages = Math.max(memoryPages, pages);
+    wasm[flavor] = bytes;
+    buildMs[flavor] = performance.now() - started;
+  }
+  const layout: MemoryLayout = { ...memory.layout, memoryPages };
+  return {
+    wasm,
+    loader: emitLoader(model, layout),
+    types: emitLoaderTypes(model, layout),
+    header: emitHeader(model, layout),
+    source,
+    layout,
+    buildMs,
+  };
+}
+
+export async function buildModel(model: IRModel, options: BuildOptions): Promise<BuildResult> {
+  const built = await buildModelInMemory(model, options);
+  await mkdir(options.outDir, { recursive: true });
+  const path = (suffix: string): string => join(options.outDir, `${model.name}${suffix}`);
+  const files: BuildResult['files'] = { loader: path('.js'), types: path('.d.ts'), header: path('.h') };
+  const wasmBytes: BuildResult['wasmBytes'] = {};
+  for (const flavor of ALL_FLAVORS) {
+    const bytes = built.wasm[flavor];
+    if (bytes === undefined) continue;
+    files[flavor] = path(`.${flavor}.wasm`);
+    wasmBytes[flavor] = bytes.length;
+    await writeOutput(files[flavor]!, bytes);
+  }
+  await writeOutput(files.loader, built.loader);
+  await writeOutput(files.types, built.types);
+  await writeOutput(files.header, built.header);
+  return { files, layout: built.layout, wasmBytes, buildMs: built.buildMs };
+}
+
+async function writeOutput(path: string, contents: string | Uint8Array): Promise<void> {
+  try {
+    await writeFile(path, contents);
+  } catch (error) {
+    fail({ code: 'PB003', file: path, message: `cannot write: ${(error as Error).message}`, fix: 'check that the output directory is writable' });
+  }
+}
+
+/** A build is only returned if its embedded test vectors pass in this engine. */
+async function checkSelfTest(bytes: Uint8Array<ArrayBuffer>, file: string): Promise<void> {
+  const instance = await WebAssembly.instantiate(await WebAssembly.compile(bytes), {});
+  const failures = (instance.exports.self_test as () => number)();
+  if (failures !== 0) {
+    fail({
+      code: 'PB603',
+      file,
+      message: `${failures} embedded test vector(s) disagree with the float64 reference beyond tolerance`,
+      fix: 'this is a code generator bug (or a hard threshold decided within float32 rounding of theta); report it with the model',
+    });
+  }
+}

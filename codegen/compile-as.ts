@@ -1,0 +1,64 @@
+/**
+ * In-process AssemblyScript compilation over an in-memory file system, then binaryen
+ * validation. One source compiles to two flavours: `simd` (v128 paths) and `scalar`
+ * (ASC_FEATURE_SIMD false, so not a single SIMD opcode).
+ */
+import asc from 'assemblyscript/asc';
+import binaryen from 'binaryen';
+import { posix } from 'node:path';
+import { fail } from '../compiler/diagnostics/diagnostic.js';
+
+export type Flavor = 'simd' | 'scalar';
+
+/** Smallest runtime, no `env.abort` import: the modules import nothing at all. */
+const BASE_FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort='];
+
+/** binaryen feature set of each flavour; AS emits no target_features section, so it must be set. */
+export function flavorFeatures(flavor: Flavor): binaryen.Features {
+  const mvpPlus = binaryen.Features.MutableGlobals | binaryen.Features.NontrappingFPToInt
+    | binaryen.Features.SignExt | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt;
+  return flavor === 'simd' ? mvpPlus | binaryen.Features.SIMD128 : mvpPlus;
+}
+
+/**
+ * Compiles `entry` from `files` (virtual paths, e.g. `runtime/matvec.ts`) and returns the wasm
+ * bytes. `file` names the model or source for diagnostics.
+ */
+export async function compileAssemblyScript(
+  files: ReadonlyMap<string, string>,
+  entry: string,
+  flavor: Flavor,
+  extraFlags: readonly string[],
+  file: string,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const outputs = new Map<string, Uint8Array | string>();
+  const argv = [entry, '-o', 'out.wasm', ...BASE_FLAGS, ...(flavor === 'simd' ? ['--enable', 'simd'] : []), ...extraFlags];
+  const { error, stderr } = await asc.main(argv, {
+    readFile: (name: string, baseDir: string) => files.get(posix.normalize(posix.join(baseDir, name))) ?? null,
+    writeFile: (name: string, contents: Uint8Array | string) => void outputs.set(name, contents),
+    listFiles: () => [],
+  });
+  const wasm = outputs.get('out.wasm');
+  if (error || !(wasm instanceof Uint8Array)) {
+    fail({
+      code: 'PB601',
+      file,
+      message: `AssemblyScript (${flavor}) failed on ${entry}: ${error?.message ?? 'no output'}\n${stderr.toString()}`,
+      fix: 'this is a code generator bug; report it with the model',
+    });
+  }
+  return new Uint8Array(wasm);
+}
+
+/** Validates `bytes` with exactly the flavour's features; throws PB602 naming what failed. */
+export function validateWasm(bytes: Uint8Array, flavor: Flavor, file: string): void {
+  const module = binaryen.readBinary(bytes);
+  try {
+    module.setFeatures(flavorFeatures(flavor));
+    if (!module.validate()) {
+      fail({ code: 'PB602', file, message: `the ${flavor} module does not validate with features ${flavor === 'simd' ? 'MVP + SIMD' : 'MVP (no SIMD)'}` });
+    }
+  } finally {
+    module.dispose();
+  }
+}

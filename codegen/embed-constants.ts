@@ -1,0 +1,46 @@
+/**
+ * Post-link step: adds the constant region (signs, tables, parameters, self-test vectors) to a
+ * compiled module as one active data segment at its fixed offset, then optimizes and validates
+ * with binaryen. Putting multi-MB payloads in a segment keeps them out of the AssemblyScript
+ * source (the compiler handles huge array literals badly) and costs no compile time.
+ */
+import binaryen from 'binaryen';
+import { fail } from '../compiler/diagnostics/diagnostic.js';
+import { type Flavor, flavorFeatures } from './compile-as.js';
+
+/** Data-segment accessors binaryen.js 132 has but its typings do not declare. */
+interface DataSegmentApi {
+  getNumDataSegments(): number;
+  getDataSegmentByIndex(index: number): number;
+  getDataSegmentInfo(segment: number): { offset: number | null; data: ArrayBuffer; passive: boolean };
+}
+
+export function embedConstants(wasm: Uint8Array, constants: Uint8Array, offset: number, flavor: Flavor, file: string): { bytes: Uint8Array<ArrayBuffer>; memoryPages: number } {
+  const module = binaryen.readBinary(wasm);
+  try {
+    module.setFeatures(flavorFeatures(flavor));
+    const api = module as unknown as DataSegmentApi;
+    // An empty constant region (kept outside linear memory by the MCU flash layout) adds no segment.
+    const segments: binaryen.MemorySegment[] = constants.length === 0 ? [] : [{ offset: module.i32.const(offset), data: constants, passive: false }];
+    for (let i = 0; i < api.getNumDataSegments(); i++) {
+      const info = api.getDataSegmentInfo(api.getDataSegmentByIndex(i));
+      if (info.passive || info.offset === null || info.offset < offset + constants.length) {
+        fail({ code: 'PB602', file, message: `the compiler placed static data at ${info.offset}, inside the constant region` });
+      }
+      segments.push({ offset: module.i32.const(info.offset), data: new Uint8Array(info.data), passive: false });
+    }
+    const memory = module.getMemoryInfo();
+    // setMemory replaces the memory and its segments; the export is re-added under the same name.
+    module.removeExport('memory');
+    module.setMemory(memory.initial, memory.max ?? -1, 'memory', segments);
+    binaryen.setOptimizeLevel(3);
+    binaryen.setShrinkLevel(0);
+    module.optimize();
+    if (!module.validate()) {
+      fail({ code: 'PB602', file, message: `the ${flavor} module does not validate after embedding its constants` });
+    }
+    return { bytes: new Uint8Array(module.emitBinary()), memoryPages: memory.initial };
+  } finally {
+    module.dispose();
+  }
+}

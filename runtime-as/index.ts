@@ -1,0 +1,53 @@
+/**
+ * The kernel library as a standalone module (the `asconfig.json` entry): every kernel exported
+ * with plain pointer / size arguments, for the generic container-reading runtime and for the
+ * kernel tests. Specialized modules import the kernels directly instead and call them with
+ * constants. Memory is the host's to manage: grow it and place buffers anywhere above
+ * `__heap_base`.
+ */
+import { signedSum } from './signed-sum';
+import { matvecBanded, matvecBlockDiagonal, matvecBlocks, matvecDense, matvecSegments } from './matvec';
+import { addVector, initPreactivation, updateState } from './elementwise';
+
+export { THRESHOLD_NONE, THRESHOLD_SOFT, THRESHOLD_HARD, THRESHOLD_SOFT_NONNEG } from './elementwise';
+export { outsideTolerance as outside_tolerance } from './self-test';
+
+export function signed_sum(x: usize, n: i32, signs: usize, bit: usize): f32 {
+  return signedSum(x, n, signs, bit);
+}
+
+export function matvec_dense(z: usize, v: usize, rows: i32, cols: i32, signs: usize, coef: f32): void {
+  matvecDense(z, v, rows, cols, signs, coef);
+}
+
+export function matvec_block_diagonal(
+  z: usize, v: usize, rows: i32, blockRows: i32, blockCols: i32, signs: usize, coef: f32,
+): void {
+  matvecBlockDiagonal(z, v, rows, blockRows, blockCols, signs, coef);
+}
+
+export function matvec_banded(z: usize, v: usize, rows: i32, cols: i32, lower: i32, upper: i32, signs: usize, coef: f32): void {
+  matvecBanded(z, v, rows, cols, lower, upper, signs, coef);
+}
+
+export function matvec_blocks(z: usize, v: usize, table: usize, count: i32, signs: usize, coef: f32): void {
+  matvecBlocks(z, v, table, count, signs, coef);
+}
+
+export function matvec_segments(z: usize, v: usize, rows: i32, rowStarts: usize, segments: usize, signs: usize, coef: f32): void {
+  matvecSegments(z, v, rows, rowStarts, segments, signs, coef);
+}
+
+export function init_preactivation(z: usize, x: usize, n: i32, skip: f32, bias: f32, biasVector: usize): void {
+  initPreactivation(z, x, n, skip, bias, biasVector);
+}
+
+export function add_vector(dst: usize, src: usize, n: i32): void {
+  addVector(dst, src, n);
+}
+
+export function update_state(
+  x: usize, z: usize, n: i32, kind: i32, theta: f32, thetaVector: usize, relax: f32, keep: f32,
+): void {
+  updateState(x, z, n, kind, theta, thetaVector, relax, keep);
+}

@@ -1,0 +1,93 @@
+/**
+ * Matrix-vector products per structure kind: `z[i] += coef * sum_j s_ij v[j]` over the matrix's
+ * structural nonzeros only, scaled by `coef` (lambda * gain, or its negative for residuals) once
+ * per output row. Each kind walks its entries in closed form or from a small table; the sign
+ * bits of one row segment always sit at consecutive bit indices (see docs/abi.md for the layout).
+ * All are `@inline` so a specialized module that calls them with constants gets loops with
+ * constant bounds.
+ */
+import { constU32 } from './constants';
+import { signedSum } from './signed-sum';
+
+@inline function accumulate(z: usize, row: i32, coef: f32, sum: f32): void {
+  const p = z + (<usize>row << 2);
+  store<f32>(p, load<f32>(p) + coef * sum);
+}
+
+/** Every entry exists; row i's signs start at bit i * cols. */
+@inline export function matvecDense(z: usize, v: usize, rows: i32, cols: i32, signs: usize, coef: f32): void {
+  for (let i: i32 = 0; i < rows; i++) {
+    accumulate(z, i, coef, signedSum(v, cols, signs, <usize>i * <usize>cols));
+  }
+}
+
+/** Row i covers columns [floor(i / blockRows) * blockCols, + blockCols); its signs start at bit i * blockCols. */
+@inline export function matvecBlockDiagonal(
+  z: usize, v: usize, rows: i32, blockRows: i32, blockCols: i32, signs: usize, coef: f32,
+): void {
+  let i: i32 = 0;
+  for (let col0: i32 = 0; i < rows; col0 += blockCols) {
+    const x = v + (<usize>col0 << 2);
+    for (let r: i32 = 0; r < blockRows; r++, i++) {
+      accumulate(z, i, coef, signedSum(x, blockCols, signs, <usize>i * <usize>blockCols));
+    }
+  }
+}
+
+/** Row i covers columns [max(0, i - lower), min(cols, i + upper + 1)), in canonical order. */
+@inline export function matvecBanded(
+  z: usize, v: usize, rows: i32, cols: i32, lower: i32, upper: i32, signs: usize, coef: f32,
+): void {
+  let bit: usize = 0;
+  for (let i: i32 = 0; i < rows; i++) {
+    const start = max(0, i - lower);
+    const end = min(cols, i + upper + 1);
+    if (end > start) {
+      accumulate(z, i, coef, signedSum(v + (<usize>start << 2), end - start, signs, bit));
+      bit += <usize>(end - start);
+    }
+  }
+}
+
+/** Bytes per entry of a `blocks` table: row0, col0, rows, cols, first sign bit (u32 each). */
+export const BLOCK_ENTRY_BYTES: usize = 20;
+
+/**
+ * A list of rectangles from a table of `count` entries; signs are laid out block by block,
+ * row-major within each block, starting at the entry's first sign bit.
+ */
+@inline export function matvecBlocks(z: usize, v: usize, table: usize, count: i32, signs: usize, coef: f32): void {
+  for (let b: i32 = 0; b < count; b++) {
+    const entry = table + <usize>b * BLOCK_ENTRY_BYTES;
+    const row0 = <i32>constU32(entry);
+    const x = v + (<usize>constU32(entry + 4) << 2);
+    const rows = <i32>constU32(entry + 8);
+    const cols = <i32>constU32(entry + 12);
+    let bit = <usize>constU32(entry + 16);
+    for (let r: i32 = 0; r < rows; r++, bit += <usize>cols) {
+      accumulate(z, row0 + r, coef, signedSum(x, cols, signs, bit));
+    }
+  }
+}
+
+/**
+ * An explicit mask, walked through its row segments: `rowStarts` holds rows + 1 u32 indices into
+ * `segments`, whose entries are (col0, length) u32 pairs; signs stay in canonical order.
+ */
+@inline export function matvecSegments(
+  z: usize, v: usize, rows: i32, rowStarts: usize, segments: usize, signs: usize, coef: f32,
+): void {
+  let bit: usize = 0;
+  for (let i: i32 = 0; i < rows; i++) {
+    const first = constU32(rowStarts + (<usize>i << 2));
+    const last = constU32(rowStarts + (<usize>i << 2) + 4);
+    let sum: f32 = 0;
+    for (let s = first; s < last; s++) {
+      const segment = segments + (<usize>s << 3);
+      const length = <i32>constU32(segment + 4);
+      sum += signedSum(v + (<usize>constU32(segment) << 2), length, signs, bit);
+      bit += <usize>length;
+    }
+    accumulate(z, i, coef, sum);
+  }
+}
