@@ -53,6 +53,8 @@ export const DIAGNOSTIC_CODES = {
   PB601: 'WebAssembly compilation failed',
   PB602: 'generated WebAssembly module is invalid',
   PB603: 'generated module failed its self-test',
+  PB604: 'required external tool not found',
+  PB605: 'external tool failed',
 
   PB801: 'state update may not be a contraction',
   PB802: 'large quantization error',

@@ -1,0 +1,81 @@
+/**
+ * The scalar WebAssembly module an MCU runs, in one of two layouts:
+ * - `ram`: exactly the web scalar build; its constants (signs, tables, parameters, self-test
+ *   vectors) are a data segment, so wasm2c stores them in flash AND copies them into the linear
+ *   memory in RAM at instantiation.
+ * - `flash`: linear memory holds only the mutable buffers; the kernels are compiled against
+ *   mcu/as/constants.ts, which reads the constant region through two imports the generated C
+ *   serves from a `const` array in flash.
+ * Either build must pass its embedded self-test in this process before it is returned.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { fail } from '../../compiler/diagnostics/diagnostic.js';
+import type { IRModel } from '../../compiler/ir/types.js';
+import { compileAssemblyScript } from '../compile-as.js';
+import { embedConstants } from '../embed-constants.js';
+import { emitModuleSource } from '../emit-module.js';
+import { type MemoryLayout, planMemory } from '../layout.js';
+import { RUNTIME_DIR, runtimeSources } from '../runtime-sources.js';
+import { selfTestVectors } from '../self-test-vectors.js';
+
+export type McuLayout = 'flash' | 'ram';
+
+export interface McuWasm {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly layout: MemoryLayout;
+  /** The constant region's bytes, starting at `layout.constantsOffset`. */
+  readonly constants: Uint8Array;
+}
+
+// From codegen/mcu/ (vitest) or dist/codegen/mcu/ (compiled), mcu/ sits two or three levels up.
+const MCU_DIRS = ['../../mcu/', '../../../mcu/'];
+
+/** The repository's mcu/ directory (C runtime, firmware, AssemblyScript replacement). */
+export function mcuSourceDir(): string {
+  const dir = MCU_DIRS.map((d) => fileURLToPath(new URL(d, import.meta.url))).find((d) => existsSync(`${d}as/constants.ts`));
+  if (dir === undefined) throw new Error(`mcu/ sources not found next to ${fileURLToPath(import.meta.url)}`);
+  return dir;
+}
+
+/** `selfTestCount`: vectors embedded for self_test (each costs 4 * (input + output) bytes of flash). */
+export async function compileMcuWasm(model: IRModel, layoutKind: McuLayout, maxBatch: number, selfTestCount: number): Promise<McuWasm> {
+  const inMemory = layoutKind === 'ram';
+  const tests = selfTestVectors(model, selfTestCount);
+  const memory = planMemory(model, maxBatch, tests, model.name, { constantsInLinearMemory: inMemory });
+  const files = new Map(runtimeSources());
+  if (!inMemory) files.set(`${RUNTIME_DIR}/constants.ts`, readFileSync(`${mcuSourceDir()}as/constants.ts`, 'utf8'));
+  files.set('module.ts', emitModuleSource(model, memory));
+  const file = `${model.name}.mcu-${layoutKind}.wasm`;
+  const compiled = await compileAssemblyScript(files, 'module.ts', 'scalar', ['--memoryBase', String(memory.layout.memoryBase)], file);
+  const segment = inMemory ? memory.constants : new Uint8Array(0);
+  const { bytes, memoryPages } = embedConstants(compiled, segment, memory.layout.constantsOffset, 'scalar', file);
+  const layout: MemoryLayout = { ...memory.layout, memoryPages };
+  await checkSelfTest(bytes, memory.constants, layout.constantsOffset, file);
+  return { bytes, layout, constants: memory.constants };
+}
+
+/** Host imports of a flash-layout module, reading `constants` (which starts at address `offset`). */
+function constantImports(constants: Uint8Array, offset: number): { env: Record<string, (address: number) => number | bigint> } {
+  const view = new DataView(constants.buffer, constants.byteOffset, constants.byteLength);
+  return {
+    env: {
+      const_u32: (address) => view.getUint32(address - offset, true),
+      const_u64: (address) => view.getBigUint64(address - offset, true),
+    },
+  };
+}
+
+async function checkSelfTest(bytes: Uint8Array<ArrayBuffer>, constants: Uint8Array, offset: number, file: string): Promise<void> {
+  const module = await WebAssembly.compile(bytes);
+  const instance = await WebAssembly.instantiate(module, constantImports(constants, offset));
+  const failures = (instance.exports.self_test as () => number)();
+  if (failures !== 0) {
+    fail({
+      code: 'PB603',
+      file,
+      message: `${failures} embedded test vector(s) disagree with the float64 reference beyond tolerance`,
+      fix: 'this is a code generator bug; report it with the model',
+    });
+  }
+}
