@@ -1,0 +1,11 @@
+/**
+ * pibinn's embedding API (the package's main export). Runs in browsers, Node >= 20, Deno and
+ * workers: nothing here imports a Node module. Node-only helpers (files, footprint reports) are
+ * in 'pibinn/node'. Guide: docs/embedding.md.
+ */
+export { loadContainer, type ContainerOptions } from './generic.js';
+export { loadSpecialized, type SpecializedOptions, type SpecializedSources } from './specialized.js';
+export { simdSupported, type BuildChoice } from './select-build.js';
+export type { Build, PibinnModel } from './session.js';
+export type { ByteSource } from './source.js';
+export { PibinnError, type Diagnostic } from '../compiler/diagnostics/diagnostic.js';

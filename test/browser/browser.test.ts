@@ -1,0 +1,112 @@
+/**
+ * The browser example (examples/browser/) in headless Chromium (Debian's /usr/bin/chromium,
+ * driven by playwright-core; no browser download): the page loads the ista-rademacher container
+ * into the generic runtime, SIMD and scalar, and its output must agree with the float64
+ * reference; a damaged container must show its diagnostic; a specialized build loaded through
+ * the same API in the page must agree bit for bit with the generic runtime. The page and the
+ * compiled API (dist/, so run `npm run build` first) are served by a node:http server.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildModelInMemory } from '../../codegen/build.js';
+import { writeContainer } from '../../compiler/container/write.js';
+import type { IRModel } from '../../compiler/ir/types.js';
+import { loadModel } from '../../compiler/load/load-model.js';
+import { evaluate } from '../../compiler/reference/evaluate.js';
+import { relativeL2 } from '../../compiler/reference/compare.js';
+import { TOLERANCE } from '../codegen/harness.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.pibinn': 'application/octet-stream' };
+
+const model: IRModel = loadModel('examples/ista-rademacher/model.json').model;
+const container = writeContainer(model);
+const damaged = container.slice();
+damaged[container.length >> 1] ^= 4;
+/** Files served from memory under /generated/. */
+const generated = new Map<string, Uint8Array>([['model.pibinn', container], ['damaged.pibinn', damaged]]);
+
+let server: Server;
+let origin: string;
+let profile: string;
+let context: BrowserContext;
+
+/** The compiled API must be at least as new as its sources, or the page would test stale code. */
+function expectFreshDist(): void {
+  for (const name of readdirSync('runtime').filter((f) => f.endsWith('.ts'))) {
+    const compiled = join('dist/runtime', name.replace(/\.ts$/, '.js'));
+    expect(existsSync(compiled) && statSync(compiled).mtimeMs >= statSync(join('runtime', name)).mtimeMs, `${compiled} is missing or stale: run npm run build`).toBe(true);
+  }
+}
+
+beforeAll(async () => {
+  expectFreshDist();
+  expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
+  const built = await buildModelInMemory(model, { builds: ['simd'] });
+  generated.set(`${model.name}.simd.wasm`, built.wasm.simd!);
+  server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^\/+/, '');
+    const body = path.startsWith('generated/') ? generated.get(path.slice('generated/'.length))
+      : (path.startsWith('examples/') || path.startsWith('dist/')) && !path.includes('..') && existsSync(path) && statSync(path).isFile() ? readFileSync(path) : undefined;
+    response.writeHead(body === undefined ? 404 : 200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  profile = mkdtempSync(join(tmpdir(), 'pibinn-chromium-'));
+  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  server?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+async function openExample(query: string): Promise<{ page: Page; result: { name?: string; build?: string; output?: number[]; error?: string } }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(`${origin}/examples/browser/index.html?${query}`);
+  await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 30_000 });
+  expect(problems).toEqual([]);
+  return { page, result: await page.evaluate(() => (window as unknown as { pibinnResult: never }).pibinnResult) };
+}
+
+const demoInput = Float32Array.from({ length: model.input.size }, (_, i) => Math.sin(0.37 * i));
+
+describe('browser example in headless Chromium', () => {
+  it.each(['auto', 'scalar'])('runs the ista-rademacher container (build %s) and agrees with the reference', async (build) => {
+    const { page, result } = await openExample(`model=/generated/model.pibinn&build=${build}`);
+    expect(result.name).toBe(model.name);
+    expect(result.build).toBe(build === 'auto' ? 'simd' : build);
+    expect(relativeL2(result.output!, evaluate(model, demoInput))).toBeLessThanOrEqual(TOLERANCE);
+    await expect(page.textContent('#facts')).resolves.toContain('time per inference');
+    await page.close();
+  });
+
+  it('shows the diagnostic of a damaged container', async () => {
+    const { page, result } = await openExample('model=/generated/damaged.pibinn');
+    expect(result.error).toBe('PB504');
+    await expect(page.textContent('#status')).resolves.toMatch(/PB504: .*checksum mismatch/);
+    await page.close();
+  });
+
+  it('loads a specialized build through the same API, bit for bit equal to the generic runtime', async () => {
+    const { page, result } = await openExample('model=/generated/model.pibinn');
+    // A string, so the test runner's transform leaves the page's dynamic import alone.
+    const specialized: { kind: string; build: string; output: number[] } = await page.evaluate(`(async () => {
+      const api = await import('/dist/runtime/index.js');
+      const m = await api.loadSpecialized({ simd: '/generated/${model.name}.simd.wasm' }, { name: '${model.name}' });
+      return { kind: m.kind, build: m.build, output: Array.from(m.infer(Float32Array.from(${JSON.stringify(Array.from(demoInput))}))) };
+    })()`);
+    expect([specialized.kind, specialized.build]).toEqual(['specialized', 'simd']);
+    expect(specialized.output).toEqual(result.output);
+    await page.close();
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Test-side access to the prebuilt generic runtime's raw exports (docs/embedding.md), to check
+ * status codes and the no-model behaviour the embedding API hides behind exceptions.
+ */
+import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { verifyContainer } from '../../compiler/container/verify.js';
+import { PibinnError } from '../../compiler/diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../../compiler/diagnostics/codes.js';
+
+export interface GenericExports {
+  memory: WebAssembly.Memory;
+  alloc_container(length: number): number;
+  load(ptr: number, length: number): number;
+  error_code(): number;
+  error_detail(): number;
+  error_offset(): number;
+  infer(): number;
+  infer_batch(count: number): number;
+  is_loaded(): number;
+  input_ptr(): number;
+  output_ptr(): number;
+  input_size(): number;
+  output_size(): number;
+  state_size(): number;
+  max_batch(): number;
+  self_test(): number;
+}
+
+export const FLAVORS = ['simd', 'scalar'] as const;
+
+export function prebuiltBytes(flavor: (typeof FLAVORS)[number]): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(readFileSync(`runtime/prebuilt/pibinn-runtime.${flavor}.wasm`));
+}
+
+export async function instantiateRuntime(flavor: (typeof FLAVORS)[number]): Promise<GenericExports> {
+  const module = await WebAssembly.compile(prebuiltBytes(flavor));
+  expect(WebAssembly.Module.imports(module)).toEqual([]);
+  return (await WebAssembly.instantiate(module, {})).exports as unknown as GenericExports;
+}
+
+/** Copies `bytes` into the runtime and loads them: the status code (0 = loaded). */
+export function loadRaw(m: GenericExports, bytes: Uint8Array): number {
+  const at = m.alloc_container(Math.max(bytes.length, 1));
+  expect(at % 16).toBe(0);
+  new Uint8Array(m.memory.buffer, at, bytes.length).set(bytes);
+  return m.load(at, bytes.length);
+}
+
+/** The diagnostic code the TypeScript verifier gives, or undefined when it accepts the bytes. */
+export function typescriptVerdict(bytes: Uint8Array): DiagnosticCode | undefined {
+  try {
+    verifyContainer(bytes, 'x.pibinn');
+    return undefined;
+  } catch (error) {
+    if (error instanceof PibinnError) return error.diagnostics[0].code;
+    throw error;
+  }
+}
+
+/** Runtime status -> diagnostic code, as runtime/status.ts maps it. */
+export const STATUS_DIAGNOSTIC: Record<number, DiagnosticCode | undefined> = {
+  0: undefined, 1: 'PB501', 2: 'PB502', 3: 'PB503', 4: 'PB504', 5: 'PB505', 6: 'PB506', 7: 'PB401',
+};

@@ -1,0 +1,82 @@
+/**
+ * Suites x runners: every conformance model and 200 seeded random models through the float64
+ * reference, the generic runtime (SIMD and scalar, loading the model's container) and, for the
+ * conformance models and a deterministic subset of the random ones, the specialized builds.
+ * Every runner must agree with the reference (spec section 6); the generic runtime calls the
+ * same kernels in the same order as a specialized module, so those two must agree bit for bit.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildModelInMemory } from '../../codegen/build.js';
+import { mulberry32 } from '../../compiler/util/seeded-random.js';
+import { writeContainer } from '../../compiler/container/write.js';
+import { parseNpy } from '../../compiler/io/npy.js';
+import type { IRModel } from '../../compiler/ir/types.js';
+import { loadContainer } from '../../runtime/index.js';
+import { expectAgreement, instantiate, referenceOutputs, runBatch } from '../codegen/harness.js';
+import { CONFORMANCE_DIR, CONFORMANCE_MODELS, loadConformanceModel } from '../support/conformance.js';
+import { randomModel, STRUCTURE_KINDS } from '../support/random-model.js';
+
+const FLAVORS = ['simd', 'scalar'] as const;
+const RANDOM_MODELS = Number(process.env.PIBINN_RANDOM_MODELS ?? 200);
+/** Every SPECIALIZED_EVERY-th random model also goes through both specialized builds (~0.5 s each). */
+const SPECIALIZED_EVERY = 3;
+const INPUTS_PER_MODEL = 5;
+
+/** Outputs of every runner on one model; the reference is float64. */
+async function runAll(model: IRModel, inputs: Float32Array, count: number, specialized: boolean) {
+  const container = writeContainer(model);
+  const outputs = new Map<string, Float32Array>();
+  for (const build of FLAVORS) {
+    const generic = await loadContainer(container, { build });
+    expect([generic.name, generic.inputSize, generic.outputSize, generic.stateSize]).toEqual([model.name, model.input.size, model.output.size, model.state]);
+    outputs.set(`generic ${build}`, generic.inferBatch(inputs, count));
+  }
+  if (specialized) {
+    const built = await buildModelInMemory(model, { maxBatch: 3 }); // < count: exercises chunking
+    for (const build of FLAVORS) outputs.set(`specialized ${build}`, runBatch(await instantiate(built.wasm[build]!), inputs, count));
+  }
+  return outputs;
+}
+
+function expectAllAgree(label: string, model: IRModel, inputs: Float32Array, count: number, expected: ArrayLike<number>, outputs: Map<string, Float32Array>): void {
+  for (const [runner, actual] of outputs) expectAgreement(`${label} ${runner}`, model, inputs, actual, expected, count);
+  for (const build of FLAVORS) {
+    const specialized = outputs.get(`specialized ${build}`);
+    if (specialized === undefined) continue;
+    const generic = outputs.get(`generic ${build}`)!;
+    // Bit patterns, so even the sign of a zero must match.
+    expect(new Uint32Array(generic.buffer), `${label}: generic and specialized ${build} differ`).toEqual(new Uint32Array(specialized.buffer));
+  }
+}
+
+describe.each(CONFORMANCE_MODELS)('conformance %s', (name) => {
+  it('agrees across reference, generic SIMD / scalar and specialized SIMD / scalar', async () => {
+    const dir = join(CONFORMANCE_DIR, name);
+    const { model } = loadConformanceModel(name);
+    const npy = (file: string) => parseNpy(readFileSync(join(dir, file)), file).data;
+    const inputs = Float32Array.from(npy('inputs.npy'));
+    const expected = npy('expected.npy');
+    const count = inputs.length / model.input.size;
+    expectAgreement(`${name} reference`, model, inputs, Float32Array.from(referenceOutputs(model, inputs, count)), expected, count);
+    expectAllAgree(name, model, inputs, count, expected, await runAll(model, inputs, count, true));
+  });
+});
+
+// The first models force each structure kind on every matrix, so each kind is covered alone.
+const cases = Array.from({ length: RANDOM_MODELS }, (_, i) => ({
+  seed: 5000 + i,
+  structure: i < STRUCTURE_KINDS.length ? STRUCTURE_KINDS[i] : undefined,
+  specialized: i % SPECIALIZED_EVERY === 0,
+}));
+
+describe('random models', () => {
+  it.each(cases)('seed $seed (structure $structure, specialized $specialized)', async ({ seed, structure, specialized }) => {
+    const model = randomModel(seed, { structure });
+    const random = mulberry32(seed);
+    const inputs = Float32Array.from({ length: INPUTS_PER_MODEL * model.input.size }, () => 2 * random() - 1);
+    const expected = referenceOutputs(model, inputs, INPUTS_PER_MODEL);
+    expectAllAgree(`seed ${seed}`, model, inputs, INPUTS_PER_MODEL, expected, await runAll(model, inputs, INPUTS_PER_MODEL, specialized));
+  });
+});
