@@ -7,6 +7,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { IRLayer, IRModel, ScalarOrVector, SignEncoding, StructureKind, TermSource, ThresholdKind } from '../ir/types.js';
 import { matrixOf, residualMatrixOf } from '../reference/layer.js';
 import { estimateContraction, linearPartKey, type ContractionEstimate } from './contraction.js';
+import type { McuFootprintRow } from './mcu.js';
+import type { RuntimeFootprint } from './runtime.js';
 import { BASELINE_FORMATS, GLOBAL_SCALE_BYTES, describeStructure, matrixStorage } from './storage.js';
 
 export const FOOTPRINT_SCHEMA_VERSION = 1;
@@ -34,7 +36,9 @@ export interface FootprintReport {
   readonly storageComparison: readonly StorageComparison[];
   readonly memory: MemoryFootprint;
   /** Code size, linear-memory pages and buffers of a built runtime; null until one is built. */
-  readonly runtime: null;
+  readonly runtime: RuntimeFootprint | null;
+  /** Flash, RAM and instructions on emulated Cortex-M boards; null unless measured. */
+  readonly mcu: readonly McuFootprintRow[] | null;
   /** PB801 / PB802 warnings; never errors: a report does not refuse a model. */
   readonly warnings: readonly Diagnostic[];
 }
@@ -188,6 +192,7 @@ export function buildFootprint(model: IRModel, options: FootprintOptions = {}): 
     storageComparison: storageComparison(model, totals.weightBytes),
     memory: memoryFootprint(model, totals),
     runtime: null,
+    mcu: null,
     warnings: [...quantizationWarnings(model, matrices), ...contractionWarnings(model, layers)],
   };
 }

@@ -38,7 +38,8 @@ export function reportSections(report: FootprintReport): Section[] {
     totalsSection(report),
     comparisonSection(report),
     memorySection(report),
-    { title: 'Runtime', blocks: [{ kind: 'notes', lines: ['Runtime: not built'] }] },
+    runtimeSection(report),
+    ...mcuSection(report),
     warningsSection(report),
   ];
 }
@@ -213,6 +214,58 @@ function memorySection(report: FootprintReport): Section {
 function warningsSection(report: FootprintReport): Section {
   const lines = report.warnings.length === 0 ? ['none'] : report.warnings.map((d) => formatDiagnostic(d));
   return { title: `Warnings (${report.warnings.length})`, blocks: [{ kind: 'notes', lines }] };
+}
+
+function runtimeSection(report: FootprintReport): Section {
+  const runtime = report.runtime;
+  if (runtime === null) {
+    return { title: 'Runtime', blocks: [{ kind: 'notes', lines: ['Runtime: not built (`pibinn-compile build` adds code bytes, linear memory and every buffer)'] }] };
+  }
+  const builds: Table = {
+    headers: ['build', '.wasm (B)', 'code (B)', 'data (B)'],
+    align: ['left', 'right', 'right', 'right'],
+    rows: runtime.builds.map((b) => [b.flavor, formatInt(b.wasmBytes), formatInt(b.codeBytes), formatInt(b.dataBytes)]),
+  };
+  const buffers: Table = {
+    headers: ['buffer', 'region', 'offset', 'bytes', 'align'],
+    align: ['left', 'left', 'right', 'right', 'right'],
+    rows: runtime.buffers.map((b) => [b.name, b.region, formatInt(b.offset), formatInt(b.bytes), String(b.alignment)]),
+  };
+  const fields: [string, string][] = [
+    ['linear memory', `${runtime.memoryPages} x 64 KiB pages = ${formatBytes(runtime.linearMemoryBytes)} (the RAM the module needs)`],
+    ['used by buffers', formatBytes(runtime.usedBytes)],
+    ['max batch', formatInt(runtime.maxBatch)],
+  ];
+  return {
+    title: `Runtime (${runtime.kind} WebAssembly)`,
+    blocks: [{ kind: 'table', table: builds }, { kind: 'fields', fields }, { kind: 'table', table: buffers }],
+  };
+}
+
+function mcuSection(report: FootprintReport): Section[] {
+  if (report.mcu === null) return [];
+  const table: Table = {
+    headers: ['board', 'variant', 'rel. L2 error', 'instr./inference', 'code (B)', 'constants (B)', 'flash (B)', 'arena (B)', 'stack (B)', 'RAM (B)', 'image text/data/bss'],
+    align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    rows: report.mcu.map((r) => [
+      r.board,
+      r.variant,
+      r.maxRelativeL2.toExponential(2),
+      formatInt(Math.round(r.instructionsPerInference)),
+      formatInt(r.codeBytes),
+      formatInt(r.constantsBytes),
+      formatInt(r.flashBytes),
+      r.arenaBytes === null ? '-' : formatInt(r.arenaBytes),
+      formatInt(r.stackBytes),
+      formatInt(r.ramBytes),
+      `${r.image.text}/${r.image.data}/${r.image.bss}`,
+    ]),
+  };
+  const notes = [
+    'Measured in the example firmware under QEMU (-icount shift=0: instruction counts, deterministic). flash = model code + constants; RAM = model data + bss (arena, buffers, runtime) + measured stack.',
+    'image = arm-none-eabi-size of the whole firmware (model + harness + newlib). See docs/mcu.md for which boards these numbers fit.',
+  ];
+  return [{ title: 'MCU (Cortex-M, emulated)', blocks: [{ kind: 'table', table }, { kind: 'notes', lines: notes }] }];
 }
 
 function formatInt(n: number): string {

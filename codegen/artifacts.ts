@@ -1,0 +1,30 @@
+/**
+ * Everything `pibinn-compile build` writes for one model, produced in memory first so that a
+ * failure leaves no partial output: the container, both WebAssembly flavours, the ESM loader and
+ * its typings, the C header, and the footprint report with its runtime section.
+ */
+import { writeContainer } from '../compiler/container/write.js';
+import type { IRModel } from '../compiler/ir/types.js';
+import { buildFootprint, type FootprintReport } from '../compiler/report/footprint.js';
+import { buildModelInMemory, type BuildOptions } from './build.js';
+import { runtimeFootprint } from './runtime-footprint.js';
+
+export interface Artifacts {
+  /** File name -> contents, in the order they are listed to the user. */
+  readonly files: ReadonlyMap<string, Uint8Array | string>;
+  readonly report: FootprintReport;
+}
+
+export async function buildArtifacts(model: IRModel, options: Omit<BuildOptions, 'outDir'> = {}): Promise<Artifacts> {
+  const built = await buildModelInMemory(model, options);
+  const report: FootprintReport = { ...buildFootprint(model), runtime: runtimeFootprint(built) };
+  const files = new Map<string, Uint8Array | string>();
+  files.set(`${model.name}.pibinn`, writeContainer(model));
+  if (built.wasm.simd) files.set(`${model.name}.simd.wasm`, built.wasm.simd);
+  if (built.wasm.scalar) files.set(`${model.name}.scalar.wasm`, built.wasm.scalar);
+  files.set(`${model.name}.js`, built.loader);
+  files.set(`${model.name}.d.ts`, built.types);
+  files.set(`${model.name}.h`, built.header);
+  files.set(`${model.name}.report.json`, `${JSON.stringify(report, null, 2)}\n`);
+  return { files, report };
+}

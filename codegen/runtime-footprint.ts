@@ -1,0 +1,25 @@
+/** The report's runtime section for a specialized build: sizes read off the built modules. */
+import type { RuntimeFootprint } from '../compiler/report/runtime.js';
+import type { BuiltModule } from './build.js';
+import type { Flavor } from './compile-as.js';
+import { wasmSectionSizes } from './wasm-sections.js';
+
+const WASM_PAGE_BYTES = 65536;
+
+export function runtimeFootprint(built: BuiltModule): RuntimeFootprint {
+  const { layout } = built;
+  const flavors = (['simd', 'scalar'] as const).filter((flavor: Flavor) => built.wasm[flavor] !== undefined);
+  const last = layout.buffers.at(-1);
+  return {
+    kind: 'specialized',
+    builds: flavors.map((flavor) => {
+      const bytes = built.wasm[flavor]!;
+      return { flavor, wasmBytes: bytes.length, ...wasmSectionSizes(bytes) };
+    }),
+    memoryPages: layout.memoryPages,
+    linearMemoryBytes: layout.memoryPages * WASM_PAGE_BYTES,
+    maxBatch: layout.maxBatch,
+    buffers: layout.buffers.map(({ name, region, offset, bytes, alignment }) => ({ name, region, offset, bytes, alignment })),
+    usedBytes: last === undefined ? 0 : last.offset + last.bytes,
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * `pibinn-compile build`: the WebAssembly target (specialized SIMD + scalar modules, loader,
+ * typings, C header, container, report with its runtime section) or the MCU target (a folder of
+ * C for a firmware project, optionally measured on emulated Cortex-M boards for the report).
+ */
+import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { buildArtifacts } from '../../codegen/artifacts.js';
+import type { Flavor } from '../../codegen/compile-as.js';
+import { buildMcuTarget, type McuLayout } from '../../codegen/mcu/build-mcu.js';
+import { measureMcu } from '../../codegen/mcu/measure.js';
+import { mcuReportRows } from '../../codegen/mcu/report-rows.js';
+import { fail } from '../diagnostics/diagnostic.js';
+import { parseNpy } from '../io/npy.js';
+import type { IRModel } from '../ir/types.js';
+import { mulberry32 } from '../util/seeded-random.js';
+import { loadOptions, MODEL_OPTIONS, printWarnings, renderReport, reportOf, REPORT_OPTIONS, single, type Command, type Values } from './command.js';
+import { openModel } from './open-model.js';
+import { writeFileAtomic } from './write-atomic.js';
+
+/** Test vectors the firmware runs per board and variant when measuring. */
+const MCU_VECTORS = 2;
+
+export const BUILD_COMMAND: Command = {
+  summary: 'compile a model to WebAssembly (SIMD + scalar, loader, .d.ts, C header) or to C for Cortex-M (--target mcu)',
+  usage:
+    'pibinn-compile build <model.json | model.pibinn> [--target wasm | mcu] [--out-dir <dir>] [--builds simd,scalar] [--max-batch <n>] [--layout flash | ram] [--measure [--input <y.npy>]] [--json | --md] [--quiet]',
+  options: {
+    target: { type: 'string', short: 't', description: 'wasm (default) or mcu (wasm2c C for bare-metal Cortex-M)' },
+    'out-dir': { type: 'string', short: 'd', description: 'output folder (default: build/<model name>, build/<model name>-mcu)' },
+    builds: { type: 'string', description: 'wasm: comma-separated flavours to build: simd, scalar (default: both)' },
+    'max-batch': { type: 'string', description: 'wasm: input vectors per infer_batch call (default: up to 64, within 4 MiB)' },
+    layout: { type: 'string', description: 'mcu: flash (default; weights stay in flash) or ram (the web build as is)' },
+    measure: { type: 'boolean', description: 'mcu: build the example firmware for both emulated boards, run it in QEMU and add the MCU section to the report' },
+    input: { type: 'string', short: 'i', description: 'mcu --measure: test vectors (.npy, one per row; default: seeded uniform [-1, 1])' },
+    quiet: { type: 'boolean', short: 'q', description: 'do not print the report' },
+    ...MODEL_OPTIONS,
+    ...REPORT_OPTIONS,
+  },
+  run: async ({ positionals, values, out, err }) => {
+    const opened = openModel(single(positionals, 'model.json or .pibinn'), loadOptions(values));
+    printWarnings(opened.warnings, err, opened.locate);
+    const target = values.target ?? 'wasm';
+    if (target !== 'wasm' && target !== 'mcu') fail({ code: 'PB001', file: '<command line>', message: '--target takes wasm or mcu', found: String(target) });
+    const report = target === 'wasm' ? await buildWasm(opened.model, values, err) : await buildMcu(opened.model, values, err);
+    if (!values.quiet) out(renderReport(report, values));
+    return 0;
+  },
+};
+
+async function buildWasm(model: IRModel, values: Values, err: (text: string) => void) {
+  const artifacts = await buildArtifacts(model, { builds: parseFlavors(values.builds), maxBatch: parseMaxBatch(values['max-batch']) });
+  const dir = typeof values['out-dir'] === 'string' ? values['out-dir'] : join('build', model.name);
+  for (const [name, contents] of artifacts.files) writeFileAtomic(join(dir, name), contents);
+  err(`wrote ${[...artifacts.files.keys()].join(', ')} to ${dir}`);
+  printWarnings(artifacts.report.warnings, err);
+  return artifacts.report;
+}
+
+async function buildMcu(model: IRModel, values: Values, err: (text: string) => void) {
+  const layout = values.layout ?? 'flash';
+  if (layout !== 'flash' && layout !== 'ram') fail({ code: 'PB001', file: '<command line>', message: '--layout takes flash or ram', found: String(layout) });
+  const dir = typeof values['out-dir'] === 'string' ? values['out-dir'] : join('build', `${model.name}-mcu`);
+  // Built beside the destination and renamed into place, so a failure leaves no partial folder.
+  const staging = join(dirname(dir), `.${basename(dir)}.${process.pid}.tmp`);
+  try {
+    const built = await buildMcuTarget(model, { outDir: staging, layout: layout as McuLayout });
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(staging, dir);
+    err(`wrote ${[...built.files.sources, ...built.files.headers, ...built.files.included].join(', ')} to ${dir}`);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  let report = reportOf(model, err);
+  if (values.measure) {
+    const work = mkdtempSync(join(tmpdir(), 'pibinn-mcu-'));
+    try {
+      err(`measuring on mps2-an386 (Cortex-M4F) and mps2-an385 (Cortex-M3) under QEMU...`);
+      const inputs = testVectors(model, values.input);
+      const measured = await measureMcu(model, { workDir: work, inputs, count: Math.min(MCU_VECTORS, inputs.length / model.input.size) });
+      report = { ...report, mcu: mcuReportRows(measured) };
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+  writeFileAtomic(join(dir, `${model.name}.report.json`), `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
+
+function testVectors(model: IRModel, path: string | boolean | undefined): Float32Array {
+  if (typeof path === 'string') {
+    const array = parseNpy(readFileSync(path), path);
+    if (array.data.length === 0 || array.data.length % model.input.size !== 0) {
+      fail({ code: 'PB306', file: path, message: 'the inputs do not match the model', expected: `rows of ${model.input.size} values`, found: `${array.data.length} values` });
+    }
+    return Float32Array.from(array.data as ArrayLike<number>);
+  }
+  const random = mulberry32(1);
+  return Float32Array.from({ length: 4 * model.input.size }, () => random() * 2 - 1);
+}
+
+function parseFlavors(value: string | boolean | undefined): Flavor[] | undefined {
+  if (typeof value !== 'string') return undefined;
+  const flavors = value.split(',').map((f) => f.trim());
+  const unknown = flavors.filter((f) => f !== 'simd' && f !== 'scalar');
+  if (unknown.length > 0 || flavors.length === 0) {
+    fail({ code: 'PB001', file: '<command line>', message: '--builds takes a comma-separated list of simd and scalar', found: value });
+  }
+  return flavors as Flavor[];
+}
+
+function parseMaxBatch(value: string | boolean | undefined): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) fail({ code: 'PB001', file: '<command line>', message: '--max-batch takes a positive integer', found: value });
+  return n;
+}

@@ -1,0 +1,68 @@
+/**
+ * What every command shares: the option and context types, common options, and the helpers
+ * that open a model, print warnings and render the report.
+ */
+import { fail, formatDiagnostic, type Diagnostic, type SourceLocator } from '../diagnostics/diagnostic.js';
+import type { IRModel } from '../ir/types.js';
+import type { LoadOptions } from '../load/load-model.js';
+import { buildFootprint, type FootprintReport } from '../report/footprint.js';
+import { renderMarkdown } from '../report/render-markdown.js';
+import { renderText } from '../report/render-text.js';
+
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  readonly description: string;
+}
+export type Options = Record<string, OptionSpec>;
+export type Values = Record<string, string | boolean | undefined>;
+
+export interface CommandContext {
+  readonly positionals: readonly string[];
+  readonly values: Values;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+export interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: Options;
+  readonly run: (context: CommandContext) => number | Promise<number>;
+}
+
+export const MODEL_OPTIONS: Options = {
+  'allow-unused': { type: 'boolean', description: 'accept matrices no layer uses (an error by spec section 4) with a warning' },
+};
+
+export const REPORT_OPTIONS: Options = {
+  json: { type: 'boolean', description: 'print the report as JSON (schema/footprint-report.schema.json)' },
+  md: { type: 'boolean', description: 'print the report as Markdown' },
+};
+
+export function loadOptions(values: Values): LoadOptions {
+  return { allowUnused: values['allow-unused'] === true };
+}
+
+export function single(positionals: readonly string[], what: string): string {
+  if (positionals.length !== 1) {
+    fail({ code: 'PB001', file: '<command line>', message: `expected exactly one ${what} argument`, found: `${positionals.length}` });
+  }
+  return positionals[0];
+}
+
+export function printWarnings(warnings: readonly Diagnostic[], err: (text: string) => void, locate?: SourceLocator): void {
+  for (const warning of warnings) err(formatDiagnostic(warning, locate));
+}
+
+export function reportOf(model: IRModel, err: (text: string) => void): FootprintReport {
+  const report = buildFootprint(model);
+  printWarnings(report.warnings, err);
+  return report;
+}
+
+export function renderReport(report: FootprintReport, values: Values): string {
+  if (values.json) return JSON.stringify(report, null, 2);
+  if (values.md) return renderMarkdown(report);
+  return renderText(report);
+}

@@ -1,0 +1,38 @@
+/**
+ * The report's runtime section: what a built WebAssembly module costs. The code generator fills
+ * it (codegen/runtime-footprint.ts); the report only carries and renders it, so the compiler core
+ * does not depend on the build stage.
+ */
+
+export interface RuntimeBuildFootprint {
+  readonly flavor: 'simd' | 'scalar';
+  /** The whole .wasm file. */
+  readonly wasmBytes: number;
+  /** The code section (function bodies). */
+  readonly codeBytes: number;
+  /** The data section (embedded weights, tables, parameters, self-test vectors). */
+  readonly dataBytes: number;
+}
+
+export interface RuntimeBuffer {
+  readonly name: string;
+  readonly region: string;
+  readonly offset: number;
+  readonly bytes: number;
+  readonly alignment: number;
+}
+
+export interface RuntimeFootprint {
+  readonly kind: 'specialized';
+  readonly builds: readonly RuntimeBuildFootprint[];
+  /** Linear memory the module declares (initial = maximum), in 64 KiB pages. */
+  readonly memoryPages: number;
+  /** memoryPages * 65536: the exact RAM the module needs, whatever the host. */
+  readonly linearMemoryBytes: number;
+  /** Input vectors one `infer_batch` call takes. */
+  readonly maxBatch: number;
+  /** Every buffer in address order (docs/abi.md). */
+  readonly buffers: readonly RuntimeBuffer[];
+  /** End of the last buffer: the part of linear memory the model uses. */
+  readonly usedBytes: number;
+}
