@@ -134,6 +134,19 @@ describe('pibinn-compile', () => {
     expect(mismatch.stderr).toContain('PB306');
   });
 
+  it('runs the WebAssembly runtime with --engine and reports its agreement with the reference', async () => {
+    const fixture = join(CONFORMANCE_DIR, 'banded-ista');
+    for (const engine of ['wasm', 'wasm-simd', 'wasm-scalar']) {
+      const result = await cli('run', join(fixture, 'model.json'), '--engine', engine, '--input', join(fixture, 'inputs.npy'), '--expected', join(fixture, 'expected.npy'), '--tolerance', '1e-5');
+      expect(result.code, result.stderr).toBe(0);
+      const agreement = Number(/vs float64 reference: max relative L2 error (\S+)/.exec(result.stdout)?.[1]);
+      expect(agreement).toBeLessThanOrEqual(1e-5);
+      expect(agreement).toBeGreaterThan(0); // float32, so not the reference itself
+      expect(result.stdout).toMatch(/PASS$/);
+    }
+    expect((await cli('run', join(fixture, 'model.json'), '--engine', 'gpu', '--input', join(fixture, 'inputs.npy'))).code).toBe(2);
+  });
+
   it('prints the state after every layer with --trace', async () => {
     const fixture = join(CONFORMANCE_DIR, 'size-one');
     const result = await cli('run', join(fixture, 'model.json'), '--input', join(fixture, 'inputs.npy'), '--trace');
@@ -147,7 +160,7 @@ describe('pibinn-compile', () => {
     const out = join(tempDir(), 'ista.pibinn');
     const compile = spawnSync(process.execPath, [bin, `${EXAMPLE}/model.json`, '-o', out, '-q'], { encoding: 'utf8' });
     expect(compile.status).toBe(0);
-    const run = spawnSync(process.execPath, [bin, 'run', out, '--input', `${EXAMPLE}/inputs.npy`, '--expected', `${EXAMPLE}/truth.npy`, '--tolerance', '0.5'], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [bin, 'run', out, '--engine', 'wasm', '--input', `${EXAMPLE}/inputs.npy`, '--expected', `${EXAMPLE}/truth.npy`, '--tolerance', '0.5'], { encoding: 'utf8' });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/mean NMSE -\d+\.\d+ dB.*PASS/);
     const broken = spawnSync(process.execPath, [bin, `${BROKEN}/overlapping-blocks.json`], { encoding: 'utf8' });
