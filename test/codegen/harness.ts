@@ -8,21 +8,12 @@ import type { IRModel } from '../../compiler/ir/types.js';
 import { evaluate } from '../../compiler/reference/evaluate.js';
 import { BORDERLINE_MARGIN, hardThresholdMargin } from '../../codegen/threshold-margin.js';
 import { relativeL2 } from '../../compiler/reference/compare.js';
+import type { InferenceExports } from '../../runtime/session.js';
 
 export const TOLERANCE = 1e-5;
 
-export interface ModuleExports {
-  memory: WebAssembly.Memory;
-  infer(): void;
-  infer_batch(count: number): number;
-  self_test(): number;
-  input_ptr(): number;
-  output_ptr(): number;
-  input_size(): number;
-  output_size(): number;
-  state_size(): number;
-  max_batch(): number;
-}
+/** The documented exports (docs/abi.md), as the embedding API types them. */
+export type ModuleExports = InferenceExports & { self_test(): number };
 
 export async function instantiate(bytes: Uint8Array<ArrayBuffer>): Promise<ModuleExports> {
   const module = await WebAssembly.compile(bytes);
