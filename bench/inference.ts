@@ -1,145 +1,185 @@
 /**
  * `npm run bench`: inference time per model and engine, in one run so ratios are fair.
- * Engines: our specialized SIMD and scalar WebAssembly builds and the generic .pibinn runtime
- * (batch 1 and batch 32), and a plain-JS dense float32 implementation of the same network (what
- * a web developer writes without pibinn). Every engine's output is checked against the float64 reference first.
- * Models: the shipped examples and synthetic LISTA networks (K = 10, untied W_k, shared B).
- * Writes bench/results/inference.json and inference.md.
+ * Ours: the specialized SIMD and scalar WebAssembly builds and the generic .pibinn runtime.
+ * Peers on the same network: plain-JS dense float32 loops; ONNX Runtime Node (native, 1 and 2
+ * threads) and ONNX Runtime Web (WebAssembly SIMD, 1 thread) on the dense-equivalent float32
+ * graph and on the structure-aware one (peers/onnx-export.ts). Batch 1 and batch 32. Every
+ * engine's outputs are checked against the float64 reference first. The machine's bounds
+ * (bounds.ts) are measured in the same run. Progress goes to stderr; results to
+ * bench/results/inference.{json,md} and the chart to docs/performance-latency.svg.
  *
  *   npm run bench [-- --quick]
  */
-import { mkdirSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildModelInMemory } from '../codegen/build.js';
+import { wasmSectionSizes } from '../codegen/wasm-sections.js';
 import { writeContainer } from '../compiler/container/write.js';
 import type { IRModel } from '../compiler/ir/types.js';
-import { loadModel } from '../compiler/load/load-model.js';
 import { relativeL2 } from '../compiler/reference/compare.js';
 import { evaluate } from '../compiler/reference/evaluate.js';
 import { mulberry32 } from '../compiler/util/seeded-random.js';
 import { loadContainer } from '../runtime/index.js';
+import { measureBounds, type MachineBounds } from './bounds.js';
+import { latencyChart } from './chart.js';
+import { benchModels, workPerInference } from './models.js';
 import { denseJsRunner } from './peers/dense-js.js';
-import { syntheticModel, type SyntheticSpec } from './synthetic-models.js';
+import { onnxWeightBytes, type OnnxGraphKind, writeOnnx } from './peers/onnx-export.js';
+import { type OrtEngine, ortRunner } from './peers/onnx-runtime.js';
+import { renderTables } from './report.js';
 import { medianSeconds, type Timed } from './timing.js';
 
-const BATCH = 32;
-/** The dense JS peer is skipped above this many dense-equivalent weights (it would need GBs). */
-const DENSE_PEER_LIMIT = 40e6;
+export const BATCH = 32;
 const TOLERANCE = 1e-5;
+/** Inputs checked against the float64 reference per engine (the reference is slow on big models). */
+const CHECKED = 2;
+/** Dense-equivalent peers are skipped above these weight sizes (they would need GBs of RAM). */
+const DENSE_JS_LIMIT_BYTES = 160e6;
+const ORT_NODE_LIMIT_BYTES = 700e6;
+const ORT_WEB_LIMIT_BYTES = 300e6;
+
+export interface BenchRow {
+  model: string;
+  n: number;
+  structure: string;
+  /** Structural nonzeros one inference visits (products with y shared by layers counted once). */
+  nnzPerInference: number;
+  /** Weight of each kernel in that work, by SIMD kernel name. */
+  nnzByKernel: Record<string, number>;
+  kernels: { matrix: string; simd: string; scalar: string }[];
+  /** Seconds per inference (b1) or per input (b32); null = skipped (see skipped). */
+  seconds: Record<string, number | null>;
+  skipped: Record<string, string>;
+  maxRelativeError: Record<string, number>;
+  bytes: { simdWasm: number; simdCode: number; scalarWasm: number; scalarCode: number; container: number; onnxDense: number; onnxStructured: number | null };
+}
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
-const SYNTHETIC: SyntheticSpec[] = values.quick
-  ? [{ kind: 'dense', n: 256 }, { kind: 'block-diagonal', n: 1024, block: 64 }]
-  : [
-      { kind: 'dense', n: 256 },
-      { kind: 'dense', n: 1024 },
-      { kind: 'block-diagonal', n: 1024, block: 64 },
-      { kind: 'block-diagonal', n: 4096, block: 64 },
-      { kind: 'banded', n: 4096, block: 8 },
-    ];
-
-interface Row {
-  model: string;
-  nnzPerInference: number;
-  denseWeights: number;
-  /** Seconds per inference (batch 1) or per input (batch 32). */
-  seconds: Record<string, number | null>;
-  maxRelativeError: Record<string, number>;
-}
-
-function shippedExamples(): IRModel[] {
-  return readdirSync('examples', { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join('examples', d.name, 'model.json')))
-    .map((d) => loadModel(join('examples', d.name, 'model.json')).model);
-}
-
-/** Entries visited per inference: each layer's terms and residual, plus the readout. */
-function workPerInference(model: IRModel): { nnz: number; dense: number } {
-  let nnz = 0;
-  let dense = 0;
-  const add = (id: string) => {
-    const m = model.matrices.get(id)!;
-    nnz += m.nnz;
-    dense += m.rows * m.cols;
-  };
-  for (const layer of model.layers) {
-    layer.terms.forEach((t) => add(t.matrix));
-    if (layer.residual !== undefined) add(layer.residual);
-  }
-  if (model.readout !== undefined) add(model.readout);
-  return { nnz, dense };
-}
+const log = (message: string): boolean => process.stderr.write(`${message}\n`);
 
 type Exports = { memory: WebAssembly.Memory; infer(): void; infer_batch(n: number): number; input_ptr(): number; output_ptr(): number; max_batch(): number };
 
-async function benchModel(model: IRModel): Promise<Row> {
+async function benchModel(model: IRModel, onnxDir: string): Promise<BenchRow> {
   const random = mulberry32(7);
   const inputs = Float32Array.from({ length: BATCH * model.input.size }, () => random() * 2 - 1);
   const first = inputs.subarray(0, model.input.size);
-  const reference = Array.from({ length: BATCH }, (_, b) => evaluate(model, inputs.subarray(b * model.input.size, (b + 1) * model.input.size)));
+  const input = (b: number) => inputs.subarray(b * model.input.size, (b + 1) * model.input.size);
+  log('  reference');
+  const reference = Array.from({ length: CHECKED }, (_, b) => evaluate(model, input(b)));
+  const errorOf = (out: Float32Array) => Math.max(...reference.map((ref, b) => relativeL2(out.subarray(b * model.output.size, (b + 1) * model.output.size), ref)));
+  log('  building');
   const built = await buildModelInMemory(model, { maxBatch: BATCH });
   const container = writeContainer(model);
   const engines: Timed[] = [];
   const errors: Record<string, number> = {};
-  const modules: [string, Exports][] = [];
+  const skipped: Record<string, string> = {};
+  const perCall: Record<string, number> = {};
   for (const flavor of ['simd', 'scalar'] as const) {
-    modules.push([flavor, (await WebAssembly.instantiate(built.wasm[flavor]!, {})).instance.exports as unknown as Exports]);
-    modules.push([`generic-${flavor}`, (await loadContainer(container, { build: flavor })).exports as unknown as Exports]);
+    const specialized = (await WebAssembly.instantiate(built.wasm[flavor]!, {})).instance.exports as unknown as Exports;
+    const generic = (await loadContainer(container, { build: flavor })).exports as unknown as Exports;
+    for (const [name, ex] of [[flavor, specialized], [`generic-${flavor}`, generic]] as const) {
+      // Big models get fewer batch slots (4 MiB of batch buffers); their "b32" runs max_batch() inputs per call.
+      const batch = Math.min(BATCH, ex.max_batch());
+      perCall[`${name} b${BATCH}`] = batch;
+      new Float32Array(ex.memory.buffer, ex.input_ptr(), batch * model.input.size).set(inputs.subarray(0, batch * model.input.size));
+      ex.infer_batch(batch);
+      errors[name] = errorOf(new Float32Array(ex.memory.buffer, ex.output_ptr(), CHECKED * model.output.size));
+      engines.push({ name: `${name} b1`, run: () => ex.infer() }, { name: `${name} b${BATCH}`, run: () => ex.infer_batch(batch) });
+    }
   }
-  for (const [flavor, ex] of modules) {
-    if (ex.max_batch() < BATCH) throw new Error(`${model.name} ${flavor}: max_batch ${ex.max_batch()} < ${BATCH}`);
-    new Float32Array(ex.memory.buffer, ex.input_ptr(), inputs.length).set(inputs);
-    ex.infer_batch(BATCH);
-    const out = new Float32Array(ex.memory.buffer, ex.output_ptr(), BATCH * model.output.size);
-    errors[flavor] = Math.max(...reference.map((ref, b) => relativeL2(out.subarray(b * model.output.size, (b + 1) * model.output.size), ref)));
-    engines.push({ name: `${flavor} b1`, run: () => ex.infer() });
-    engines.push({ name: `${flavor} b${BATCH}`, run: () => ex.infer_batch(BATCH) });
-  }
-  const work = workPerInference(model);
-  if (work.dense <= DENSE_PEER_LIMIT) {
+  const denseBytes = onnxWeightBytes(model, 'dense');
+  if (denseBytes <= DENSE_JS_LIMIT_BYTES) {
     const js = denseJsRunner(model);
-    errors['js-dense-f32'] = relativeL2(js(first), reference[0]);
+    errors['js-dense-f32'] = errorOf(concat(Array.from({ length: CHECKED }, (_, b) => js(input(b)))));
     engines.push({ name: 'js-dense-f32 b1', run: () => js(first) });
+  } else {
+    skipped['js-dense-f32'] = `dense-equivalent weights ${(denseBytes / 1e9).toFixed(1)} GB`;
   }
-  const measured = medianSeconds(engines);
+  const hasBlocks = [...model.matrices.values()].some((m) => m.structure.kind === 'block-diagonal');
+  const graphs: OnnxGraphKind[] = hasBlocks ? ['dense', 'structured'] : ['dense'];
+  const onnxBytes: Record<string, number> = {};
+  const releases: (() => Promise<void>)[] = [];
+  for (const graph of graphs) {
+    const weightBytes = onnxWeightBytes(model, graph);
+    const path = join(onnxDir, `${model.name}.${graph}.onnx`);
+    if (weightBytes > ORT_NODE_LIMIT_BYTES) {
+      skipped[`ort ${graph}`] = `${(weightBytes / 1e9).toFixed(1)} GB of float32 weights`;
+      continue;
+    }
+    log(`  exporting the ${graph} ONNX graph`);
+    onnxBytes[graph] = writeOnnx(model, graph, path);
+    for (const engine of ['ort-node-1t', 'ort-node-2t', 'ort-web-simd'] as OrtEngine[]) {
+      if (engine === 'ort-web-simd' && weightBytes > ORT_WEB_LIMIT_BYTES) {
+        skipped[`${engine} ${graph}`] = `${(weightBytes / 1e6).toFixed(0)} MB of weights in one WebAssembly memory`;
+        continue;
+      }
+      log(`  loading ${engine} ${graph}`);
+      const runner = await ortRunner(engine, path, model.input.size);
+      releases.push(() => runner.release());
+      errors[`${engine} ${graph}`] = errorOf(await runner.run(inputs.subarray(0, CHECKED * model.input.size), CHECKED));
+      engines.push({ name: `${engine} ${graph} b1`, run: () => runner.run(first, 1) });
+      engines.push({ name: `${engine} ${graph} b${BATCH}`, run: () => runner.run(inputs, BATCH) });
+    }
+    rmSync(path, { force: true });
+  }
+  log(`  timing ${engines.length} engines`);
+  const measured = await medianSeconds(engines);
+  for (const release of releases) await release();
   const seconds: Record<string, number | null> = {};
-  for (const name of [...modules.flatMap(([flavor]) => [`${flavor} b1`, `${flavor} b${BATCH}`]), 'js-dense-f32 b1']) {
-    const t = measured.get(name);
-    seconds[name] = t === undefined ? null : name.endsWith(`b${BATCH}`) ? t / BATCH : t;
-  }
+  for (const { name } of engines) seconds[name] = name.endsWith(`b${BATCH}`) ? measured.get(name)! / (perCall[name] ?? BATCH) : measured.get(name)!;
   for (const [engine, error] of Object.entries(errors)) {
-    if (!(error <= TOLERANCE)) process.stderr.write(`warning: ${model.name} ${engine}: relative error ${error} exceeds ${TOLERANCE}\n`);
+    if (!(error <= TOLERANCE)) log(`warning: ${model.name} ${engine}: relative error ${error} exceeds ${TOLERANCE}`);
   }
-  return { model: model.name, nnzPerInference: work.nnz, denseWeights: work.dense, seconds, maxRelativeError: errors };
+  const work = workPerInference(model, built.layout.kernels);
+  const simd = wasmSectionSizes(built.wasm.simd!);
+  const scalar = wasmSectionSizes(built.wasm.scalar!);
+  return {
+    model: model.name,
+    n: model.state,
+    structure: [...new Set([...model.matrices.values()].map((m) => m.structure.kind))].join('+'),
+    nnzPerInference: work.nnz,
+    nnzByKernel: work.byKernel,
+    kernels: built.layout.kernels.map((k) => ({ matrix: k.matrix, simd: k.kernel.simd, scalar: k.kernel.scalar })),
+    seconds,
+    skipped,
+    maxRelativeError: errors,
+    bytes: {
+      simdWasm: built.wasm.simd!.length,
+      simdCode: simd.codeBytes,
+      scalarWasm: built.wasm.scalar!.length,
+      scalarCode: scalar.codeBytes,
+      container: container.length,
+      onnxDense: onnxBytes.dense ?? denseBytes,
+      onnxStructured: hasBlocks ? onnxBytes.structured ?? onnxWeightBytes(model, 'structured') : null,
+    },
+  };
 }
 
-function table(rows: Row[]): string {
-  const us = (t: number | null) => (t === null ? 'skipped' : (t * 1e6).toFixed(t < 1e-4 ? 2 : 1));
-  const gw = (nnz: number, t: number | null) => (t === null ? '-' : (nnz / t / 1e9).toFixed(2));
-  const ratio = (a: number | null, b: number | null) => (a === null || b === null ? '-' : `${(a / b).toFixed(1)}x`);
-  const lines = [
-    `| model | nnz / inference | SIMD b1 (us) | SIMD b${BATCH} (us/input) | scalar b1 (us) | scalar b${BATCH} (us/input) | generic SIMD b1 (us) | generic scalar b1 (us) | JS dense f32 (us) | SIMD b1 G weights/s | SIMD b${BATCH} G weights/s | JS / SIMD b1 | JS / scalar b1 | scalar / SIMD b1 | generic / specialized SIMD b1 |`,
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ];
-  for (const r of rows) {
-    const s = r.seconds;
-    lines.push(
-      `| ${r.model} | ${r.nnzPerInference.toLocaleString('en-US')} | ${us(s['simd b1'])} | ${us(s[`simd b${BATCH}`])} | ${us(s['scalar b1'])} | ${us(s[`scalar b${BATCH}`])} | ${us(s['generic-simd b1'])} | ${us(s['generic-scalar b1'])} | ${us(s['js-dense-f32 b1'])} | ${gw(r.nnzPerInference, s['simd b1'])} | ${gw(r.nnzPerInference, s[`simd b${BATCH}`])} | ${ratio(s['js-dense-f32 b1'], s['simd b1'])} | ${ratio(s['js-dense-f32 b1'], s['scalar b1'])} | ${ratio(s['scalar b1'], s['simd b1'])} | ${ratio(s['generic-simd b1'], s['simd b1'])} |`,
-    );
-  }
-  return lines.join('\n');
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+  return out;
 }
 
-const models = [...shippedExamples(), ...SYNTHETIC.map((spec) => syntheticModel(spec))];
-const rows: Row[] = [];
-for (const [i, model] of models.entries()) {
-  process.stderr.write(`[${i + 1}/${models.length}] ${model.name}: building and timing\n`);
-  rows.push(await benchModel(model));
+log('measuring the machine bounds');
+const bounds: MachineBounds = await measureBounds();
+const models = benchModels(values.quick);
+const onnxDir = mkdtempSync(join(tmpdir(), 'pibinn-bench-'));
+const rows: BenchRow[] = [];
+try {
+  for (const [i, model] of models.entries()) {
+    log(`[${i + 1}/${models.length}] ${model.name}`);
+    rows.push(await benchModel(model, onnxDir));
+  }
+} finally {
+  rmSync(onnxDir, { recursive: true, force: true });
 }
 mkdirSync('bench/results', { recursive: true });
-const result = { date: new Date().toISOString(), node: process.version, batch: BATCH, tolerance: TOLERANCE, rows };
+const result = { date: new Date().toISOString(), node: process.version, batch: BATCH, tolerance: TOLERANCE, bounds, rows };
 writeFileSync('bench/results/inference.json', `${JSON.stringify(result, null, 2)}\n`);
-const md = `${table(rows)}\n\nMedian of 7 samples per engine, taken round-robin in one run (${result.date}, Node ${process.version}). Time of the WebAssembly call only (inputs already in linear memory); the JS peer is called with a Float32Array. G weights/s = structural nonzeros visited per second. Every engine's outputs were checked against the float64 reference (max relative L2 error in inference.json).\n`;
+const md = renderTables(result);
 writeFileSync('bench/results/inference.md', md);
+writeFileSync('docs/performance-latency.svg', latencyChart(rows));
 process.stdout.write(md);

@@ -1,34 +1,37 @@
 /**
  * Timing that tolerates a shared, noisy machine: calibrate a repeat count per engine so one
  * sample takes ~target ms, then take samples round-robin across engines (so a burst of load
- * hits all of them) and report each engine's median.
+ * hits all of them) and report each engine's median. Engines may be async (ONNX Runtime);
+ * only their promises are awaited, so synchronous engines pay no await per call.
  */
 export interface Timed {
   readonly name: string;
-  readonly run: () => void;
+  readonly run: () => unknown;
 }
 
-function calibrate(run: () => void, targetMs: number): number {
-  let repeats = 1;
-  for (;;) {
-    const start = performance.now();
-    for (let i = 0; i < repeats; i++) run();
-    const elapsed = performance.now() - start;
+async function timeRepeats(run: Timed['run'], repeats: number): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < repeats; i++) {
+    const result = run();
+    if (result instanceof Promise) await result;
+  }
+  return performance.now() - start;
+}
+
+async function calibrate(run: Timed['run'], targetMs: number): Promise<number> {
+  for (let repeats = 1; ; repeats *= 4) {
+    const elapsed = await timeRepeats(run, repeats);
     if (elapsed >= targetMs / 4 || repeats >= 1 << 24) return Math.max(1, Math.round((repeats * targetMs) / Math.max(elapsed, 1e-3)));
-    repeats *= 4;
   }
 }
 
 /** Median seconds per call of each engine, by name. */
-export function medianSeconds(engines: readonly Timed[], samples = 7, targetMs = 60): Map<string, number> {
-  const repeats = engines.map((e) => calibrate(e.run, targetMs));
+export async function medianSeconds(engines: readonly Timed[], samples = 7, targetMs = 60): Promise<Map<string, number>> {
+  const repeats: number[] = [];
+  for (const engine of engines) repeats.push(await calibrate(engine.run, targetMs));
   const times: number[][] = engines.map(() => []);
   for (let s = 0; s < samples; s++) {
-    engines.forEach((engine, e) => {
-      const start = performance.now();
-      for (let i = 0; i < repeats[e]; i++) engine.run();
-      times[e].push((performance.now() - start) / 1000 / repeats[e]);
-    });
+    for (const [e, engine] of engines.entries()) times[e].push((await timeRepeats(engine.run, repeats[e])) / 1000 / repeats[e]);
   }
   return new Map(engines.map((engine, e) => [engine.name, median(times[e])]));
 }

@@ -28,14 +28,14 @@ function ptr(offset: number): string {
   return `<usize>${offset}`;
 }
 
-function kernelCall(matrix: IRMatrix, place: MatrixPlacement): string {
+function kernelCall(matrix: IRMatrix, place: MatrixPlacement, lut: string): string {
   const { structure } = matrix;
   switch (place.kind) {
     case 'dense':
-      return `matvecDense(z, v, ${matrix.rows}, ${matrix.cols}, ${ptr(place.signs)}, coef)`;
+      return `matvecDense(z, v, ${matrix.rows}, ${matrix.cols}, ${ptr(place.signs)}, coef, ${lut})`;
     case 'block-diagonal':
       if (structure.kind !== 'block-diagonal') break;
-      return `matvecBlockDiagonal(z, v, ${matrix.rows}, ${structure.blockRows}, ${structure.blockCols}, ${ptr(place.signs)}, coef)`;
+      return `matvecBlockDiagonal(z, v, ${matrix.rows}, ${structure.blockRows}, ${structure.blockCols}, ${ptr(place.signs)}, coef, ${lut})`;
     case 'banded':
       if (structure.kind !== 'banded') break;
       // Bands wider than the matrix mean the same as bands as wide as it, and then fit an i32.
@@ -79,7 +79,9 @@ export function emitModuleSource(model: IRModel, memory: PlannedMemory): string 
   for (const matrix of model.matrices.values()) {
     out(`// ${matrix.id}: ${matrix.rows} x ${matrix.cols} ${matrix.structure.kind}, nnz ${matrix.nnz}. z += coef * ${matrix.id} v`);
     out(`function ${product(matrix.id)}(z: usize, v: usize, coef: f32): void {`);
-    out(`  ${kernelCall(matrix, memory.matrices.get(matrix.id)!)};`);
+    const choice = memory.layout.kernels.find((k) => k.matrix === matrix.id)!;
+    out(`  // kernel: ${choice.kernel.simd} (SIMD build), ${choice.kernel.scalar} (scalar build): ${choice.reason}`);
+    out(`  ${kernelCall(matrix, memory.matrices.get(matrix.id)!, ptr(choice.tableBytes > 0 ? memory.lookupTable : 0))};`);
     out('}');
     out();
   }

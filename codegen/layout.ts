@@ -8,6 +8,7 @@
 import { fail } from '../compiler/diagnostics/diagnostic.js';
 import { forEachRowSegment } from '../compiler/ir/structure.js';
 import type { IRMatrix, IRModel, ScalarOrVector } from '../compiler/ir/types.js';
+import { type KernelChoice, type KernelTarget, selectKernels } from './kernel-selection.js';
 
 export type BufferRegion = 'weights' | 'parameters' | 'self-test' | 'state' | 'scratch' | 'input' | 'output';
 
@@ -35,6 +36,8 @@ export interface MemoryLayout {
   readonly memoryBase: number;
   /** Input vectors `infer_batch` can take per call. */
   readonly maxBatch: number;
+  /** Per matrix, the kernel its products run and its table scratch (codegen/kernel-selection.ts). */
+  readonly kernels: readonly KernelChoice[];
   readonly selfTestVectors: number;
   /** Initial (and only) size of the linear memory in 64 KiB pages, known once compiled. */
   readonly memoryPages: number;
@@ -60,6 +63,8 @@ export interface PlannedMemory {
   readonly cachedProducts: ReadonlyMap<string, number>;
   readonly state: number;
   readonly preactivation: number;
+  /** Table scratch of the lookup kernels (`scratch:lut`), 0 if no matrix uses one. */
+  readonly lookupTable: number;
   /** Residual scratch r (input.size), 0 if no layer has a residual term. */
   readonly residual: number;
   readonly input: number;
@@ -106,6 +111,8 @@ export function defaultMaxBatch(model: IRModel): number {
 export interface PlanOptions {
   /** Default true; false places the constants in their own address space (see MemoryLayout). */
   readonly constantsInLinearMemory?: boolean;
+  /** Default 'web' (lookup tables where they pay); 'mcu' keeps every product on flip-and-add. */
+  readonly kernelTarget?: KernelTarget;
 }
 
 export function planMemory(
@@ -133,6 +140,9 @@ export function planMemory(
   const hasResidual = model.layers.some((layer) => layer.residual !== undefined);
   if (hasResidual) mutable.push({ name: 'scratch:r', region: 'scratch', bytes: 4 * model.input.size });
   for (const id of cached) mutable.push({ name: `scratch:product:${id}`, region: 'scratch', bytes: 4 * model.state });
+  const kernels = selectKernels(model, options.kernelTarget ?? 'web');
+  const lutBytes = Math.max(0, ...kernels.map((k) => k.tableBytes));
+  if (lutBytes > 0) mutable.push({ name: 'scratch:lut', region: 'scratch', bytes: lutBytes });
   mutable.push({ name: 'input', region: 'input', bytes: 4 * maxBatch * model.input.size });
   mutable.push({ name: 'output', region: 'output', bytes: 4 * maxBatch * model.output.size });
 
@@ -175,6 +185,7 @@ export function planMemory(
       constantsBytes: constantBytes.length,
       memoryBase,
       maxBatch,
+      kernels,
       selfTestVectors: selfTest.count,
     },
     constants: constantBytes,
@@ -183,6 +194,7 @@ export function planMemory(
     cachedProducts: new Map(cached.map((id) => [id, at(`scratch:product:${id}`)])),
     state: at('state:x'),
     preactivation: at('scratch:z'),
+    lookupTable: lutBytes > 0 ? at('scratch:lut') : 0,
     residual: hasResidual ? at('scratch:r') : 0,
     input: at('input'),
     output: at('output'),

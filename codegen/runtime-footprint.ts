@@ -20,6 +20,7 @@ export function runtimeFootprint(built: BuiltModule): RuntimeFootprint {
     linearMemoryBytes: layout.memoryPages * WASM_PAGE_BYTES,
     maxBatch: layout.maxBatch,
     buffers: layout.buffers.map(({ name, region, offset, bytes, alignment }) => ({ name, region, offset, bytes, alignment })),
+    kernels: layout.kernels.map(({ matrix, kernel, bitLayout, tableBytes, reason }) => ({ matrix, simd: kernel.simd, scalar: kernel.scalar, bitLayout, tableBytes, reason })),
     usedBytes: last === undefined ? 0 : last.offset + last.bytes,
   };
 }

@@ -8,6 +8,7 @@
 import { signedSum } from './signed-sum';
 import { matvecBanded, matvecBlockDiagonal, matvecBlocks, matvecDense, matvecSegments } from './matvec';
 import { addVector, initPreactivation, updateState } from './elementwise';
+import { chooseKernel } from './kernel-choice';
 
 export { THRESHOLD_NONE, THRESHOLD_SOFT, THRESHOLD_HARD, THRESHOLD_SOFT_NONNEG } from './elementwise';
 export { outsideTolerance as outside_tolerance } from './self-test';
@@ -16,14 +17,20 @@ export function signed_sum(x: usize, n: i32, signs: usize, bit: usize): f32 {
   return signedSum(x, n, signs, bit);
 }
 
-export function matvec_dense(z: usize, v: usize, rows: i32, cols: i32, signs: usize, coef: f32): void {
-  matvecDense(z, v, rows, cols, signs, coef);
+/** The kernel `matvec_*` runs for `tableRows` rows sharing `runCols` columns (kernel-choice.ts). */
+export function kernel_choice(tableRows: i32, runCols: i32, lutAvailable: bool): i32 {
+  return chooseKernel(tableRows, runCols, lutAvailable);
+}
+
+/** `lut`: table scratch of at least tableBytes(kernel_choice(rows, cols, true), cols) bytes, or 0. */
+export function matvec_dense(z: usize, v: usize, rows: i32, cols: i32, signs: usize, coef: f32, lut: usize): void {
+  matvecDense(z, v, rows, cols, signs, coef, lut);
 }
 
 export function matvec_block_diagonal(
-  z: usize, v: usize, rows: i32, blockRows: i32, blockCols: i32, signs: usize, coef: f32,
+  z: usize, v: usize, rows: i32, blockRows: i32, blockCols: i32, signs: usize, coef: f32, lut: usize,
 ): void {
-  matvecBlockDiagonal(z, v, rows, blockRows, blockCols, signs, coef);
+  matvecBlockDiagonal(z, v, rows, blockRows, blockCols, signs, coef, lut);
 }
 
 export function matvec_banded(z: usize, v: usize, rows: i32, cols: i32, lower: i32, upper: i32, signs: usize, coef: f32): void {

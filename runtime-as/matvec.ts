@@ -4,9 +4,12 @@
  * per output row. Each kind walks its entries in closed form or from a small table; the sign
  * bits of one row segment always sit at consecutive bit indices (see docs/abi.md for the layout).
  * All are `@inline` so a specialized module that calls them with constants gets loops with
- * constant bounds.
+ * constant bounds. `lut` is the table scratch (0 when the build has none): dense and
+ * block-diagonal products use the table-lookup kernels where kernel-choice.ts says they pay.
  */
 import { constU32 } from './constants';
+import { chooseKernel, KERNEL_FLIP_ADD } from './kernel-choice';
+import { buildTables, lookupRows } from './lookup-table';
 import { signedSum } from './signed-sum';
 
 @inline function accumulate(z: usize, row: i32, coef: f32, sum: f32): void {
@@ -15,7 +18,13 @@ import { signedSum } from './signed-sum';
 }
 
 /** Every entry exists; row i's signs start at bit i * cols. */
-@inline export function matvecDense(z: usize, v: usize, rows: i32, cols: i32, signs: usize, coef: f32): void {
+@inline export function matvecDense(z: usize, v: usize, rows: i32, cols: i32, signs: usize, coef: f32, lut: usize): void {
+  const kernel = chooseKernel(rows, cols, lut != 0);
+  if (kernel != KERNEL_FLIP_ADD) {
+    buildTables(kernel, lut, v, cols);
+    lookupRows(kernel, z, rows, cols, lut, signs, coef);
+    return;
+  }
   for (let i: i32 = 0; i < rows; i++) {
     accumulate(z, i, coef, signedSum(v, cols, signs, <usize>i * <usize>cols));
   }
@@ -23,8 +32,17 @@ import { signedSum } from './signed-sum';
 
 /** Row i covers columns [floor(i / blockRows) * blockCols, + blockCols); its signs start at bit i * blockCols. */
 @inline export function matvecBlockDiagonal(
-  z: usize, v: usize, rows: i32, blockRows: i32, blockCols: i32, signs: usize, coef: f32,
+  z: usize, v: usize, rows: i32, blockRows: i32, blockCols: i32, signs: usize, coef: f32, lut: usize,
 ): void {
+  const kernel = chooseKernel(blockRows, blockCols, lut != 0);
+  if (kernel != KERNEL_FLIP_ADD) {
+    const blockBytes = <usize>blockRows * <usize>(blockCols >> 3);
+    for (let row0: i32 = 0, b: usize = 0; row0 < rows; row0 += blockRows, b++) {
+      buildTables(kernel, lut, v + b * (<usize>blockCols << 2), blockCols);
+      lookupRows(kernel, z + (<usize>row0 << 2), blockRows, blockCols, lut, signs + b * blockBytes, coef);
+    }
+    return;
+  }
   let i: i32 = 0;
   for (let col0: i32 = 0; i < rows; col0 += blockCols) {
     const x = v + (<usize>col0 << 2);

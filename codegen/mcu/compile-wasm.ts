@@ -42,7 +42,7 @@ export function mcuSourceDir(): string {
 export async function compileMcuWasm(model: IRModel, layoutKind: McuLayout, maxBatch: number, selfTestCount: number): Promise<McuWasm> {
   const inMemory = layoutKind === 'ram';
   const tests = selfTestVectors(model, selfTestCount);
-  const memory = planMemory(model, maxBatch, tests, model.name, { constantsInLinearMemory: inMemory });
+  const memory = planMemory(model, maxBatch, tests, model.name, { constantsInLinearMemory: inMemory, kernelTarget: 'mcu' });
   const files = new Map(runtimeSources());
   if (!inMemory) files.set(`${RUNTIME_DIR}/constants.ts`, readFileSync(`${mcuSourceDir()}as/constants.ts`, 'utf8'));
   files.set('module.ts', emitModuleSource(model, memory));

@@ -61,7 +61,7 @@ export function emitFixedPoint(model: IRModel, calibration: Float32Array, count:
   const one = 2 ** fractionBits;
   const prefix = apiNames(model).prefix.replace(/^pibinn_/, 'pibinn_q16_');
   // The same sign payloads and tables as the WebAssembly build, addressed from one flash array.
-  const memory = planMemory(model, 1, selfTestVectors(model, 1), model.name, { constantsInLinearMemory: false });
+  const memory = planMemory(model, 1, selfTestVectors(model, 1), model.name, { constantsInLinearMemory: false, kernelTarget: 'mcu' });
   const base = memory.layout.constantsOffset;
   const q = (v: number): number => Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.round(v * one)));
   const lines: string[] = [];

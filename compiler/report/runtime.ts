@@ -22,6 +22,17 @@ export interface RuntimeBuffer {
   readonly alignment: number;
 }
 
+/** The inner kernel one matrix's products run in each build (codegen/kernel-selection.ts). */
+export interface RuntimeKernel {
+  readonly matrix: string;
+  readonly simd: 'flip-add' | 'lut4' | 'lut8';
+  readonly scalar: 'flip-add' | 'lut4' | 'lut8';
+  readonly bitLayout: 'canonical' | 'block-major';
+  /** Bytes of `scratch:lut` its tables take (0: flip-and-add, no table). */
+  readonly tableBytes: number;
+  readonly reason: string;
+}
+
 export interface RuntimeFootprint {
   readonly kind: 'specialized';
   readonly builds: readonly RuntimeBuildFootprint[];
@@ -33,6 +44,8 @@ export interface RuntimeFootprint {
   readonly maxBatch: number;
   /** Every buffer in address order (docs/abi.md). */
   readonly buffers: readonly RuntimeBuffer[];
+  /** Per matrix, the kernel chosen for it and why. */
+  readonly kernels: readonly RuntimeKernel[];
   /** End of the last buffer: the part of linear memory the model uses. */
   readonly usedBytes: number;
 }

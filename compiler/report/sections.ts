@@ -236,9 +236,14 @@ function runtimeSection(report: FootprintReport): Section {
     ['used by buffers', formatBytes(runtime.usedBytes)],
     ['max batch', formatInt(runtime.maxBatch)],
   ];
+  const kernels: Table = {
+    headers: ['matrix', 'SIMD kernel', 'scalar kernel', 'bit layout', 'table (B)', 'why'],
+    align: ['left', 'left', 'left', 'left', 'right', 'left'],
+    rows: runtime.kernels.map((k) => [k.matrix, k.simd, k.scalar, k.bitLayout, formatInt(k.tableBytes), k.reason]),
+  };
   return {
     title: `Runtime (${runtime.kind} WebAssembly)`,
-    blocks: [{ kind: 'table', table: builds }, { kind: 'fields', fields }, { kind: 'table', table: buffers }],
+    blocks: [{ kind: 'table', table: builds }, { kind: 'fields', fields }, { kind: 'table', table: kernels }, { kind: 'table', table: buffers }],
   };
 }
 

@@ -9,14 +9,14 @@ import { matvecBanded, matvecBlockDiagonal, matvecBlocks, matvecDense, matvecSeg
 import { addVector, copyVector, initPreactivation, updateState, zeroVector, THRESHOLD_HARD, THRESHOLD_NONE, THRESHOLD_SOFT, THRESHOLD_SOFT_NONNEG } from '../elementwise';
 import {
   KIND_BANDED, KIND_BLOCK_DIAGONAL, KIND_BLOCKS, KIND_DENSE, LayerInfo, MatrixInfo, SOURCE_INPUT, SOURCE_STATE,
-  inputSize, layerAt, layerCount, matrixAt, matrixCount, outputSize, preactivation, readout, residualBuffer, stateBuffer, stateSize,
+  inputSize, layerAt, layerCount, lookupTable, matrixAt, matrixCount, outputSize, preactivation, readout, residualBuffer, stateBuffer, stateSize,
 } from './model';
 
 /** z += coef * M v with M's structure kind's kernel. */
 function product(m: MatrixInfo, z: usize, v: usize, coef: f32): void {
   const rows = <i32>m.rows;
-  if (m.kind == KIND_DENSE) matvecDense(z, v, rows, <i32>m.cols, m.signs, coef);
-  else if (m.kind == KIND_BLOCK_DIAGONAL) matvecBlockDiagonal(z, v, rows, m.blockRows, m.blockCols, m.signs, coef);
+  if (m.kind == KIND_DENSE) matvecDense(z, v, rows, <i32>m.cols, m.signs, coef, lookupTable);
+  else if (m.kind == KIND_BLOCK_DIAGONAL) matvecBlockDiagonal(z, v, rows, m.blockRows, m.blockCols, m.signs, coef, lookupTable);
   else if (m.kind == KIND_BANDED) matvecBanded(z, v, rows, <i32>m.cols, m.lower, m.upper, m.signs, coef);
   else if (m.kind == KIND_BLOCKS) matvecBlocks(z, v, m.table, m.count, m.signs, coef);
   else matvecSegments(z, v, rows, m.table, m.segments, m.signs, coef);

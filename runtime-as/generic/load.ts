@@ -8,7 +8,8 @@ import { reserve } from './arena';
 import { crc32WithHole } from './crc32';
 import { bufferBase, bufferLength, fieldAt, fieldF64, fieldString, fieldU32, fieldVector, field, follow, lastLength, openBuffer, table, u32At, u8At } from './flatbuffer';
 import { isJson } from './json-check';
-import { LAYER_INFO_BYTES, layerAt, MATRIX_INFO_BYTES, matrixAt, matrixCount, setBuffers, setLoaded, setName, setSizes, setTables } from './model';
+import { chooseKernel, tableBytes } from '../kernel-choice';
+import { KIND_BLOCK_DIAGONAL, KIND_DENSE, LAYER_INFO_BYTES, layerAt, MATRIX_INFO_BYTES, matrixAt, matrixCount, setBuffers, setLoaded, setLookupTable, setName, setSizes, setTables } from './model';
 import {
   fail, failed, resetStatus, statusCode, CHECKSUM_MISMATCH, INCONSISTENT, NOT_A_CONTAINER, UNSUPPORTED_VERSION, D_DUPLICATE_ID, D_IDENTIFIER,
   D_METADATA, D_NAME, D_NONE, D_NO_LAYERS, D_READOUT, D_REQUIRED_FIELD, D_SCALE, D_SIZE, D_SIZE_ZERO,
@@ -191,7 +192,18 @@ function metadata(root: i64): bool {
   return isJson(bufferBase() + <usize>json, <usize>count, stack) ? true : fail(INCONSISTENT, D_METADATA, json);
 }
 
-/** State, pre-activation, residual and cached-product vectors, then the batch buffers. */
+/** The largest table any product's kernel builds (the same rule as a specialized module's scratch:lut). */
+function lookupTableBytes(): i32 {
+  let bytes: i32 = 0;
+  for (let i: i32 = 0; i < matrixCount; i++) {
+    const m = matrixAt(i);
+    if (m.kind == KIND_DENSE) bytes = max(bytes, tableBytes(chooseKernel(<i32>m.rows, <i32>m.cols, true), <i32>m.cols));
+    else if (m.kind == KIND_BLOCK_DIAGONAL) bytes = max(bytes, tableBytes(chooseKernel(m.blockRows, m.blockCols, true), m.blockCols));
+  }
+  return bytes;
+}
+
+/** State, pre-activation, residual and cached-product vectors, the batch buffers, then the lookup tables. */
 function reserveBuffers(state: i64, inputSize: i64, outputSize: i64): bool {
   const x = reserve(<u64>state << 2);
   const z = reserve(<u64>state << 2);
@@ -208,6 +220,11 @@ function reserveBuffers(state: i64, inputSize: i64, outputSize: i64): bool {
       m.product = reserve(<u64>state << 2);
       if (failed()) return false;
     }
+  }
+  const tables = lookupTableBytes();
+  if (tables > 0) {
+    setLookupTable(reserve(<u64>tables));
+    if (failed()) return false;
   }
   setBuffers(x, z, r, input, output);
   setSizes(<i32>state, <i32>inputSize, <i32>outputSize, <i32>batch);

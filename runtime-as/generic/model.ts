@@ -79,6 +79,8 @@ export let preactivation: usize = 0;
 export let residualBuffer: usize = 0;
 export let inputBuffer: usize = 0;
 export let outputBuffer: usize = 0;
+/** Table scratch of the lookup kernels (kernel-choice.ts), sized for the largest table this build makes; 0 if none pays. */
+export let lookupTable: usize = 0;
 export let nameAddress: usize = 0;
 export let nameLength: i32 = 0;
 
@@ -107,6 +109,10 @@ export function setBuffers(x: usize, z: usize, r: usize, input: usize, output: u
   residualBuffer = r;
   inputBuffer = input;
   outputBuffer = output;
+}
+
+export function setLookupTable(address: usize): void {
+  lookupTable = address;
 }
 
 export function setName(address: usize, length: i32): void {

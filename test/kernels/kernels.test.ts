@@ -10,8 +10,8 @@ import { createRng, type Rng } from '../support/random-model.js';
 interface KernelExports {
   memory: WebAssembly.Memory;
   signed_sum(x: number, n: number, signs: number, bit: number): number;
-  matvec_dense(z: number, v: number, rows: number, cols: number, signs: number, coef: number): void;
-  matvec_block_diagonal(z: number, v: number, rows: number, br: number, bc: number, signs: number, coef: number): void;
+  matvec_dense(z: number, v: number, rows: number, cols: number, signs: number, coef: number, lut: number): void;
+  matvec_block_diagonal(z: number, v: number, rows: number, br: number, bc: number, signs: number, coef: number, lut: number): void;
   matvec_banded(z: number, v: number, rows: number, cols: number, lower: number, upper: number, signs: number, coef: number): void;
   matvec_blocks(z: number, v: number, table: number, count: number, signs: number, coef: number): void;
   matvec_segments(z: number, v: number, rows: number, rowStarts: number, segments: number, signs: number, coef: number): void;
@@ -140,9 +140,9 @@ describe.each<Flavor>(['simd', 'scalar'])('kernel library, %s build', (flavor) =
   it('dense, block-diagonal and banded products match the definition', () => {
     const rng = createRng(2);
     const cases: { rows: number; cols: number; exists: (i: number, j: number) => boolean; run: (z: number, v: number, s: number, c: number) => void }[] = [
-      { rows: 7, cols: 37, exists: () => true, run: (z, v, s, c) => k.matvec_dense(z, v, 7, 37, s, c) },
-      { rows: 12, cols: 6, exists: (i, j) => Math.floor(i / 4) === Math.floor(j / 2), run: (z, v, s, c) => k.matvec_block_diagonal(z, v, 12, 4, 2, s, c) },
-      { rows: 9, cols: 45, exists: (i, j) => Math.floor(i / 3) === Math.floor(j / 15), run: (z, v, s, c) => k.matvec_block_diagonal(z, v, 9, 3, 15, s, c) },
+      { rows: 7, cols: 37, exists: () => true, run: (z, v, s, c) => k.matvec_dense(z, v, 7, 37, s, c, 0) },
+      { rows: 12, cols: 6, exists: (i, j) => Math.floor(i / 4) === Math.floor(j / 2), run: (z, v, s, c) => k.matvec_block_diagonal(z, v, 12, 4, 2, s, c, 0) },
+      { rows: 9, cols: 45, exists: (i, j) => Math.floor(i / 3) === Math.floor(j / 15), run: (z, v, s, c) => k.matvec_block_diagonal(z, v, 9, 3, 15, s, c, 0) },
       { rows: 11, cols: 8, exists: (i, j) => j - i >= -3 && j - i <= 1, run: (z, v, s, c) => k.matvec_banded(z, v, 11, 8, 3, 1, s, c) },
       { rows: 5, cols: 40, exists: (i, j) => j - i >= 0 && j - i <= 35, run: (z, v, s, c) => k.matvec_banded(z, v, 5, 40, 0, 35, s, c) },
       { rows: 6, cols: 3, exists: (i, j) => j - i >= -1 && j - i <= 0, run: (z, v, s, c) => k.matvec_banded(z, v, 6, 3, 1, 0, s, c) },

@@ -1,0 +1,85 @@
+/**
+ * Kernel selection, in one place: per matrix and build flavour, which inner kernel and bit
+ * layout its products use, and how many bytes of table scratch that needs. The rule itself is
+ * runtime-as/kernel-choice.ts (the kernels apply it to their constant arguments, and the generic
+ * runtime applies it at load time); this mirror lets the layout size `scratch:lut` and the report
+ * show the choice. test/codegen/kernel-selection.test.ts checks the two agree.
+ */
+import type { IRMatrix, IRModel } from '../compiler/ir/types.js';
+import type { Flavor } from './compile-as.js';
+
+export type KernelName = 'flip-add' | 'lut4' | 'lut8';
+
+/** Web builds have a table scratch; MCU builds keep to flip-and-add (no table RAM, no SIMD). */
+export type KernelTarget = 'web' | 'mcu';
+
+export interface KernelChoice {
+  readonly matrix: string;
+  /** The kernel each build flavour runs. */
+  readonly kernel: Readonly<Record<Flavor, KernelName>>;
+  /** How the kernel reads the sign bits (docs/abi.md). */
+  readonly bitLayout: 'canonical' | 'block-major';
+  /** Rows sharing one table and the columns it covers (a dense matrix, or one diagonal block). */
+  readonly tableRows: number;
+  readonly tableColumns: number;
+  /** Scratch the larger of the two flavours' tables takes while this matrix's product runs. */
+  readonly tableBytes: number;
+  /** Why, in a few words, for the report. */
+  readonly reason: string;
+}
+
+// Kernel ids and thresholds of runtime-as/kernel-choice.ts.
+export const KERNEL_IDS: Readonly<Record<KernelName, number>> = { 'flip-add': 0, lut4: 1, lut8: 2 };
+const BYTES_PER_COLUMN = { lut8: 128, lut4: 16 } as const;
+const LUT_BYTES_LIMIT = 512 * 1024;
+const MIN_ROWS: Readonly<Record<Flavor, { lut8: number; lut4: number }>> = { simd: { lut8: 64, lut4: 8 }, scalar: { lut8: 256, lut4: 8 } };
+
+/** runtime-as/kernel-choice.ts's chooseKernel, for one flavour. */
+export function chooseKernel(tableRows: number, runCols: number, lutAvailable: boolean, flavor: Flavor): KernelName {
+  if (!lutAvailable || runCols % 8 !== 0) return 'flip-add';
+  for (const kernel of ['lut8', 'lut4'] as const) {
+    if (tableRows >= MIN_ROWS[flavor][kernel] && runCols * BYTES_PER_COLUMN[kernel] <= LUT_BYTES_LIMIT) return kernel;
+  }
+  return 'flip-add';
+}
+
+export function tableBytes(kernel: KernelName, runCols: number): number {
+  return kernel === 'flip-add' ? 0 : runCols * BYTES_PER_COLUMN[kernel];
+}
+
+function reasonFor(kernel: KernelName, tableRows: number, runCols: number, target: KernelTarget): string {
+  if (target === 'mcu') return 'MCU target: no table scratch';
+  if (kernel !== 'flip-add') return `${tableRows} rows share each table over ${runCols} columns`;
+  if (runCols % 8 !== 0) return `runs of ${runCols} columns do not start on sign bytes`;
+  if (runCols * BYTES_PER_COLUMN.lut4 > LUT_BYTES_LIMIT) return `tables over ${runCols} columns would exceed ${LUT_BYTES_LIMIT / 1024} KiB`;
+  return `${tableRows} rows per table: too few to pay for building it`;
+}
+
+export function selectKernel(matrix: IRMatrix, target: KernelTarget): KernelChoice {
+  const { structure } = matrix;
+  const shared =
+    structure.kind === 'dense' ? { rows: matrix.rows, cols: matrix.cols }
+      : structure.kind === 'block-diagonal' ? { rows: structure.blockRows, cols: structure.blockCols }
+        : undefined;
+  const bitLayout = structure.kind === 'blocks' ? 'block-major' : 'canonical';
+  if (shared === undefined) {
+    const reason = `${structure.kind}: rows start at different columns, so they share no table`;
+    return { matrix: matrix.id, kernel: { simd: 'flip-add', scalar: 'flip-add' }, bitLayout, tableRows: 0, tableColumns: 0, tableBytes: 0, reason };
+  }
+  const pick = (flavor: Flavor): KernelName => chooseKernel(shared.rows, shared.cols, target === 'web', flavor);
+  const kernel = { simd: pick('simd'), scalar: pick('scalar') };
+  const bytes = Math.max(tableBytes(kernel.simd, shared.cols), tableBytes(kernel.scalar, shared.cols));
+  return {
+    matrix: matrix.id,
+    kernel,
+    bitLayout,
+    tableRows: shared.rows,
+    tableColumns: shared.cols,
+    tableBytes: bytes,
+    reason: reasonFor(kernel.simd, shared.rows, shared.cols, target),
+  };
+}
+
+export function selectKernels(model: IRModel, target: KernelTarget): KernelChoice[] {
+  return [...model.matrices.values()].map((m) => selectKernel(m, target));
+}

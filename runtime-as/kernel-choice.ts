@@ -1,0 +1,50 @@
+/**
+ * Which inner kernel a run of matrix rows uses: the one rule, shared by specialized modules
+ * (where every argument is a constant and the choice folds away), the generic runtime (a branch
+ * per product) and, through the `kernel_choice` export, the TypeScript mirror in
+ * codegen/kernel-selection.ts that sizes the table scratch and reports the choice (a test checks
+ * both agree). Since the choice depends only on the matrix's shape, a given model sums in the
+ * same order in every build that has a table scratch, at batch 1 and in `infer_batch`.
+ */
+
+/** Flip-and-add straight from the sign bits (signed-sum.ts): no table, no scratch. */
+export const KERNEL_FLIP_ADD: i32 = 0;
+/** Partial sums of x per 4 columns (16 entries), one load + add per 4 weights of a row. */
+export const KERNEL_LUT4: i32 = 1;
+/** Partial sums of x per 8 columns (256 entries), one load + add per 8 weights of a row. */
+export const KERNEL_LUT8: i32 = 2;
+
+/** Table bytes per column: 256 f32 per 8 columns, or 16 f32 per 4 columns. */
+export const LUT8_BYTES_PER_COLUMN: i32 = 128;
+export const LUT4_BYTES_PER_COLUMN: i32 = 16;
+/** Tables larger than this would leave the L2 cache; such runs fall back to a smaller table. */
+export const LUT_BYTES_LIMIT: i32 = 512 * 1024;
+/**
+ * Rows that must share one table for building it to pay (measured: bench/results). A 256-entry
+ * table costs 64 vector adds per 8 columns with SIMD but 256 scalar adds without, so the scalar
+ * build needs more rows before LUT8 beats LUT4.
+ */
+export const LUT8_MIN_ROWS_SIMD: i32 = 64;
+export const LUT8_MIN_ROWS_SCALAR: i32 = 256;
+export const LUT4_MIN_ROWS: i32 = 8;
+
+/**
+ * The kernel for `tableRows` rows that read the same `runCols` consecutive columns (all rows of a
+ * dense matrix, the rows of one diagonal block), each row's signs starting on a byte boundary.
+ * `lutAvailable` is false when the build has no table scratch (MCU targets). The SIMD and scalar
+ * builds may choose differently (their outputs already differ by summation order).
+ */
+@inline export function chooseKernel(tableRows: i32, runCols: i32, lutAvailable: bool): i32 {
+  if (!lutAvailable || (runCols & 7) != 0) return KERNEL_FLIP_ADD;
+  const lut8MinRows = ASC_FEATURE_SIMD ? LUT8_MIN_ROWS_SIMD : LUT8_MIN_ROWS_SCALAR;
+  if (tableRows >= lut8MinRows && runCols <= LUT_BYTES_LIMIT / LUT8_BYTES_PER_COLUMN) return KERNEL_LUT8;
+  if (tableRows >= LUT4_MIN_ROWS && runCols <= LUT_BYTES_LIMIT / LUT4_BYTES_PER_COLUMN) return KERNEL_LUT4;
+  return KERNEL_FLIP_ADD;
+}
+
+/** Scratch bytes the kernel's table takes for a run of `runCols` columns. */
+@inline export function tableBytes(kernel: i32, runCols: i32): i32 {
+  if (kernel == KERNEL_LUT8) return runCols * LUT8_BYTES_PER_COLUMN;
+  if (kernel == KERNEL_LUT4) return runCols * LUT4_BYTES_PER_COLUMN;
+  return 0;
+}
