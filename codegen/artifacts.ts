@@ -5,7 +5,7 @@
  */
 import { writeContainer } from '../compiler/container/write.js';
 import type { IRModel } from '../compiler/ir/types.js';
-import { buildFootprint, type FootprintReport } from '../compiler/report/footprint.js';
+import { buildFootprint, type FootprintOptions, type FootprintReport } from '../compiler/report/footprint.js';
 import { buildModelInMemory, type BuildOptions } from './build.js';
 import { runtimeFootprint } from './runtime-footprint.js';
 
@@ -15,9 +15,9 @@ export interface Artifacts {
   readonly report: FootprintReport;
 }
 
-export async function buildArtifacts(model: IRModel, options: Omit<BuildOptions, 'outDir'> = {}): Promise<Artifacts> {
+export async function buildArtifacts(model: IRModel, options: Omit<BuildOptions, 'outDir'> = {}, footprint: FootprintOptions = {}): Promise<Artifacts> {
   const built = await buildModelInMemory(model, options);
-  const report: FootprintReport = { ...buildFootprint(model), runtime: runtimeFootprint(built) };
+  const report: FootprintReport = { ...buildFootprint(model, footprint), runtime: runtimeFootprint(built) };
   const files = new Map<string, Uint8Array | string>();
   files.set(`${model.name}.pibinn`, writeContainer(model));
   if (built.wasm.simd) files.set(`${model.name}.simd.wasm`, built.wasm.simd);

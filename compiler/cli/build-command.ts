@@ -6,16 +6,13 @@
 import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { buildArtifacts } from '../../codegen/artifacts.js';
 import type { Flavor } from '../../codegen/compile-as.js';
-import { buildMcuTarget, type McuLayout } from '../../codegen/mcu/build-mcu.js';
-import { measureMcu } from '../../codegen/mcu/measure.js';
-import { mcuReportRows } from '../../codegen/mcu/report-rows.js';
+import type { McuLayout } from '../../codegen/mcu/build-mcu.js';
 import { fail } from '../diagnostics/diagnostic.js';
 import { parseNpy } from '../io/npy.js';
 import type { IRModel } from '../ir/types.js';
 import { mulberry32 } from '../util/seeded-random.js';
-import { loadOptions, MODEL_OPTIONS, printWarnings, renderReport, reportOf, REPORT_OPTIONS, single, type Command, type Values } from './command.js';
+import { footprintOptions, loadOptions, MODEL_OPTIONS, printWarnings, renderReport, reportOf, REPORT_OPTIONS, single, type Command, type Values } from './command.js';
 import { openModel } from './open-model.js';
 import { writeFileAtomic } from './write-atomic.js';
 
@@ -50,7 +47,10 @@ export const BUILD_COMMAND: Command = {
 };
 
 async function buildWasm(model: IRModel, values: Values, err: (text: string) => void) {
-  const artifacts = await buildArtifacts(model, { builds: parseFlavors(values.builds), maxBatch: parseMaxBatch(values['max-batch']) });
+  // Imported on use: the AssemblyScript compiler and binaryen cost ~1 s and ~150 MB to load,
+  // which the other commands should not pay.
+  const { buildArtifacts } = await import('../../codegen/artifacts.js');
+  const artifacts = await buildArtifacts(model, { builds: parseFlavors(values.builds), maxBatch: parseMaxBatch(values['max-batch']) }, footprintOptions(values));
   const dir = typeof values['out-dir'] === 'string' ? values['out-dir'] : join('build', model.name);
   for (const [name, contents] of artifacts.files) writeFileAtomic(join(dir, name), contents);
   err(`wrote ${[...artifacts.files.keys()].join(', ')} to ${dir}`);
@@ -64,6 +64,7 @@ async function buildMcu(model: IRModel, values: Values, err: (text: string) => v
   const dir = typeof values['out-dir'] === 'string' ? values['out-dir'] : join('build', `${model.name}-mcu`);
   // Built beside the destination and renamed into place, so a failure leaves no partial folder.
   const staging = join(dirname(dir), `.${basename(dir)}.${process.pid}.tmp`);
+  const { buildMcuTarget } = await import('../../codegen/mcu/build-mcu.js');
   try {
     const built = await buildMcuTarget(model, { outDir: staging, layout: layout as McuLayout });
     rmSync(dir, { recursive: true, force: true });
@@ -72,8 +73,10 @@ async function buildMcu(model: IRModel, values: Values, err: (text: string) => v
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-  let report = reportOf(model, err);
+  let report = reportOf(model, values, err);
   if (values.measure) {
+    const { measureMcu } = await import('../../codegen/mcu/measure.js');
+    const { mcuReportRows } = await import('../../codegen/mcu/report-rows.js');
     const work = mkdtempSync(join(tmpdir(), 'pibinn-mcu-'));
     try {
       err(`measuring on mps2-an386 (Cortex-M4F) and mps2-an385 (Cortex-M3) under QEMU...`);

@@ -5,7 +5,7 @@
 import { fail, formatDiagnostic, type Diagnostic, type SourceLocator } from '../diagnostics/diagnostic.js';
 import type { IRModel } from '../ir/types.js';
 import type { LoadOptions } from '../load/load-model.js';
-import { buildFootprint, type FootprintReport } from '../report/footprint.js';
+import { buildFootprint, type FootprintOptions, type FootprintReport } from '../report/footprint.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { renderText } from '../report/render-text.js';
 
@@ -36,6 +36,10 @@ export const MODEL_OPTIONS: Options = {
 };
 
 export const REPORT_OPTIONS: Options = {
+  'contraction-budget': {
+    type: 'string',
+    description: 'matrix entries the contraction estimates may visit (default 3e8, about 1 s); layers it cannot afford 3 iterations of are skipped',
+  },
   json: { type: 'boolean', description: 'print the report as JSON (schema/footprint-report.schema.json)' },
   md: { type: 'boolean', description: 'print the report as Markdown' },
 };
@@ -55,8 +59,16 @@ export function printWarnings(warnings: readonly Diagnostic[], err: (text: strin
   for (const warning of warnings) err(formatDiagnostic(warning, locate));
 }
 
-export function reportOf(model: IRModel, err: (text: string) => void): FootprintReport {
-  const report = buildFootprint(model);
+export function footprintOptions(values: Values): FootprintOptions {
+  const budget = values['contraction-budget'];
+  if (budget === undefined) return {};
+  const value = Number(budget);
+  if (!(value >= 0)) fail({ code: 'PB001', file: '<command line>', message: '--contraction-budget takes a number >= 0', found: String(budget) });
+  return { contractionBudget: value };
+}
+
+export function reportOf(model: IRModel, values: Values, err: (text: string) => void): FootprintReport {
+  const report = buildFootprint(model, footprintOptions(values));
   printWarnings(report.warnings, err);
   return report;
 }

@@ -28,7 +28,7 @@ export const COMMANDS: Record<string, Command> = {
       const target = typeof values.output === 'string' ? values.output : `${opened.model.name}.pibinn`;
       writeFileAtomic(target, container);
       err(`wrote ${target} (${container.length} bytes)`);
-      if (!values.quiet) out(renderReport(reportOf(opened.model, err), values));
+      if (!values.quiet) out(renderReport(reportOf(opened.model, values, err), values));
       return 0;
     },
   },
@@ -52,7 +52,7 @@ export const COMMANDS: Record<string, Command> = {
     run: ({ positionals, values, out, err }) => {
       const opened = openModel(single(positionals, 'model.json or .pibinn'), loadOptions(values));
       printWarnings(opened.warnings, err, opened.locate);
-      out(renderReport(reportOf(opened.model, err), values));
+      out(renderReport(reportOf(opened.model, values, err), values));
       return 0;
     },
   },

@@ -9,9 +9,12 @@ import { matrixOf, residualMatrixOf } from '../reference/layer.js';
 import { matvec, matvecTransposed } from '../reference/matvec.js';
 
 export interface ContractionEstimate {
-  /** Estimated ||J||_2; power iteration approaches it from below. */
-  readonly factor: number;
-  /** Power iterations actually run (0 when J = 0 by construction). */
+  /**
+   * Estimated ||J||_2 (power iteration approaches it from below); null when the layer is too
+   * large for the work budget to afford even MIN_ITERATIONS iterations (not estimated).
+   */
+  readonly factor: number | null;
+  /** Power iterations actually run (0 when J = 0 by construction, or when not estimated). */
   readonly iterations: number;
 }
 
@@ -22,7 +25,7 @@ export interface ContractionOptions {
   readonly budget: number;
 }
 
-/** Fewer than this many iterations is not an estimate worth printing, whatever the budget. */
+/** Fewer than this many iterations is not an estimate worth printing: below it, none is made. */
 const MIN_ITERATIONS = 3;
 
 /** The parts of a layer that J depends on; layers with equal keys have equal J (tied weights). */
@@ -34,10 +37,10 @@ export function linearPartKey(layer: IRLayer): string {
 export function estimateContraction(model: IRModel, layer: IRLayer, options: ContractionOptions): ContractionEstimate {
   const j = linearOperator(model, layer);
   if (j === undefined) return { factor: 0, iterations: 0 };
-  const iterations =
-    j.entriesPerIteration === 0
-      ? options.maxIterations
-      : clamp(Math.floor(options.budget / j.entriesPerIteration), Math.min(MIN_ITERATIONS, options.maxIterations), options.maxIterations);
+  const affordable = j.entriesPerIteration === 0 ? options.maxIterations : Math.floor(options.budget / j.entriesPerIteration);
+  // Big models keep compiling at full speed: the estimate is skipped (and said so), not forced.
+  if (affordable < Math.min(MIN_ITERATIONS, options.maxIterations)) return { factor: null, iterations: 0 };
+  const iterations = Math.min(affordable, options.maxIterations);
 
   let v: Float64Array = startVector(model.state);
   const jv = new Float64Array(model.state);
@@ -135,8 +138,4 @@ function norm2(v: Float64Array): number {
   let sum = 0;
   for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
   return Math.sqrt(sum);
-}
-
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, value));
 }

@@ -350,7 +350,7 @@ function quantizationWarnings(model: IRModel, matrices: readonly MatrixFootprint
 
 function contractionWarnings(model: IRModel, layers: readonly LayerFootprint[]): Diagnostic[] {
   return layers
-    .filter((l) => l.contraction.factor > 1 + CONTRACTION_TOLERANCE)
+    .filter((l) => l.contraction.factor !== null && l.contraction.factor > 1 + CONTRACTION_TOLERANCE)
     .map((l) => ({
       code: 'PB801',
       severity: 'warning',
@@ -358,7 +358,7 @@ function contractionWarnings(model: IRModel, layers: readonly LayerFootprint[]):
       jsonPath: ['layers', l.index],
       message: `layer ${l.index}: the linear part of the state update may expand (estimated ||J||_2 > 1), so errors in x can grow from layer to layer`,
       expected: '||J||_2 <= 1',
-      found: `${l.contraction.factor.toPrecision(6)} (power iteration, ${l.contraction.iterations} iterations)`,
+      found: `${l.contraction.factor!.toPrecision(6)} (power iteration, ${l.contraction.iterations} iterations)`,
       fix: "this is a warning, the model is still compiled; if unintended, lower 'scale' or the gains, or use 'relax' < 1",
     }));
 }

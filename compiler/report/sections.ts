@@ -134,14 +134,14 @@ function layersSection(report: FootprintReport): Section {
       thresholdText(l),
       formatInt(l.nnzTouched),
       formatInt(l.parameterBytes),
-      formatReal(l.contraction.factor),
+      l.contraction.factor === null ? 'skipped' : formatReal(l.contraction.factor),
       String(l.contraction.iterations),
     ]),
   };
   const notes = [
     'adds = matrix entries visited per inference (the residual y - A*x is computed once per layer).',
     'params = theta and bias (float32 vectors or scalars) + skip and relax (float32).',
-    '||J|| est. = spectral norm of the linear part of the state update, by power iteration (approaches it from below); > 1 means errors may grow (PB801).',
+    '||J|| est. = spectral norm of the linear part of the state update, by power iteration (approaches it from below); > 1 means errors may grow (PB801); skipped = the layer is too large for the work budget (--contraction-budget).',
   ];
   if (report.readout !== null) notes.unshift(`readout: ${report.readout.matrix}*x, ${formatInt(report.readout.nnzTouched)} adds.`);
   return { title: 'Layers', blocks: [{ kind: 'table', table }, { kind: 'notes', lines: notes }] };

@@ -9,7 +9,9 @@ function modelOf(state: number, inputSize: number, scale: number, matrices: IRMa
 }
 
 function factorOf(model: IRModel, index = 0): number {
-  return buildFootprint(model).layers[index].contraction.factor;
+  const { factor } = buildFootprint(model).layers[index].contraction;
+  expect(factor).not.toBeNull();
+  return factor!;
 }
 
 describe('contraction estimate', () => {
@@ -25,7 +27,7 @@ describe('contraction estimate', () => {
     const n = 8;
     const w = makeMatrix('W', n, n, { kind: 'dense' }, new Array(n * n).fill(1));
     const report = buildFootprint(modelOf(n, n, 0.1, [w], [makeLayer({ terms: [{ matrix: 'W', source: 'state' }], skip: 1 })]));
-    expect(Math.abs(report.layers[0].contraction.factor - 1.8)).toBeLessThan(1e-6);
+    expect(Math.abs(report.layers[0].contraction.factor! - 1.8)).toBeLessThan(1e-6);
     expect(report.layers[0].contraction.iterations).toBe(30);
     expect(report.warnings).toHaveLength(1);
     expect(report.warnings[0]).toMatchObject({ code: 'PB801', severity: 'warning', file: 'contraction', jsonPath: ['layers', 0] });
@@ -50,7 +52,7 @@ describe('contraction estimate', () => {
     );
     expect(expected).toBeGreaterThan(1); // the seed gives an expanding layer, so the warning is tested too
     const report = buildFootprint(modelOf(n, 2 * n, scale, [a, w], [layer]));
-    expect(Math.abs(report.layers[0].contraction.factor - expected)).toBeLessThan(1e-6);
+    expect(Math.abs(report.layers[0].contraction.factor! - expected)).toBeLessThan(1e-6);
     expect(report.warnings.map((d) => d.code)).toEqual(['PB801']);
   });
 
@@ -75,7 +77,7 @@ describe('contraction estimate', () => {
     expect(factorOf(modelOf(4, 4, 1, [b], [layer]))).toBeCloseTo(0.5, 12);
   });
 
-  it('caps iterations by the option and by the work budget, never below 3', () => {
+  it('caps iterations by the option and by the work budget, and skips a layer the budget cannot afford 3 iterations of', () => {
     const n = 16;
     const w = makeMatrix('W', n, n, { kind: 'dense' }, seededRandom(4));
     const model = modelOf(n, n, 0.05, [w], [makeLayer({ terms: [{ matrix: 'W', source: 'state' }] })]);
@@ -83,7 +85,9 @@ describe('contraction estimate', () => {
     expect(buildFootprint(model, { contractionIterations: 5 }).layers[0].contraction.iterations).toBe(5);
     // One iteration visits W twice (J and J^T): 512 entries; a budget of 10 iterations' work.
     expect(buildFootprint(model, { contractionBudget: 5120 }).layers[0].contraction.iterations).toBe(10);
-    expect(buildFootprint(model, { contractionBudget: 1 }).layers[0].contraction.iterations).toBe(3);
+    expect(buildFootprint(model, { contractionBudget: 1536 }).layers[0].contraction.iterations).toBe(3);
+    expect(buildFootprint(model, { contractionBudget: 1535 }).layers[0].contraction).toEqual({ factor: null, iterations: 0 });
+    expect(buildFootprint(model, { contractionBudget: 0 }).warnings).toEqual([]);
   });
 
   it('estimates tied layers once and reports the same value for each', () => {
