@@ -9,7 +9,7 @@ import { matrixOf, residualMatrixOf } from '../reference/layer.js';
 import { estimateContraction, linearPartKey, type ContractionEstimate } from './contraction.js';
 import type { McuFootprintRow } from './mcu.js';
 import type { RuntimeFootprint } from './runtime.js';
-import { BASELINE_FORMATS, GLOBAL_SCALE_BYTES, describeStructure, matrixStorage } from './storage.js';
+import { BASELINE_FORMATS, GLOBAL_SCALE_BYTES, describeStructure, matrixStorage, type MatrixStorage } from './storage.js';
 
 export const FOOTPRINT_SCHEMA_VERSION = 1;
 
@@ -58,7 +58,8 @@ export interface ModelSummary {
   readonly metadata: unknown;
 }
 
-export interface MatrixFootprint {
+/** A matrix as the report shows it: its shape and structure, and its storage (storage.ts). */
+export interface MatrixFootprint extends MatrixStorage {
   readonly id: string;
   readonly rows: number;
   readonly cols: number;
@@ -69,17 +70,6 @@ export interface MatrixFootprint {
   /** nnz / (rows * cols). */
   readonly density: number;
   readonly gain: number;
-  /** ceil(nnz / 8). */
-  readonly signBytes: number;
-  readonly structureMetadataBytes: number;
-  /** 4 when gain != 1, else 0. */
-  readonly gainBytes: number;
-  /** structureMetadataBytes + gainBytes. */
-  readonly metadataBytes: number;
-  /** (sign bits + metadata bits) / (rows * cols). */
-  readonly bitsPerDenseWeight: number;
-  /** (sign bits + metadata bits) / nnz; null when nnz = 0. */
-  readonly bitsPerStoredWeight: number | null;
   /** Indices of the layers that use it (as a term or as the residual matrix). */
   readonly usedByLayers: readonly number[];
   readonly usedByReadout: boolean;
