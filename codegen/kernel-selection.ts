@@ -47,6 +47,28 @@ export function tableBytes(kernel: KernelName, runCols: number): number {
   return kernel === 'flip-add' ? 0 : runCols * BYTES_PER_COLUMN[kernel];
 }
 
+// Batch-inner constants of runtime-as/kernel-choice.ts.
+export const BATCH_GROUP = 32;
+const BATCH_TABLE_BYTES = 128 * 1024;
+
+/** Inputs a layer processes together in `infer_batch`: a batch-inner group where a lookup kernel runs, else 1. */
+export function batchGroup(kernels: readonly KernelChoice[], maxBatch: number): number {
+  return kernels.some((k) => k.tableBytes > 0) ? Math.min(maxBatch, BATCH_GROUP) : 1;
+}
+
+/** runtime-as/kernel-choice.ts's batchScratchBytes: transposed inputs, row sums, one chunk of tables. */
+export function batchScratchBytes(rows: number, cols: number, count: number): number {
+  const lanes = (count + 3) & ~3;
+  const chunk = Math.max(8, Math.floor(BATCH_TABLE_BYTES / (lanes * BYTES_PER_COLUMN.lut4)) & ~7);
+  return (cols + rows) * lanes * 4 + Math.min(cols, chunk) * lanes * BYTES_PER_COLUMN.lut4;
+}
+
+/** Scratch a matrix's products need at batch-inner group `group`: its batch-1 table or its batch-inner scratch. */
+export function scratchBytes(choice: KernelChoice, group: number): number {
+  if (choice.tableBytes === 0) return 0;
+  return Math.max(choice.tableBytes, group > 1 ? batchScratchBytes(choice.tableRows, choice.tableColumns, group) : 0);
+}
+
 function reasonFor(kernel: KernelName, tableRows: number, runCols: number, target: KernelTarget): string {
   if (target === 'mcu') return 'MCU target: no table scratch';
   if (kernel !== 'flip-add') return `${tableRows} rows share each table over ${runCols} columns`;

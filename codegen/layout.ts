@@ -8,7 +8,7 @@
 import { fail } from '../compiler/diagnostics/diagnostic.js';
 import { forEachRowSegment } from '../compiler/ir/structure.js';
 import type { IRMatrix, IRModel, ScalarOrVector } from '../compiler/ir/types.js';
-import { type KernelChoice, type KernelTarget, selectKernels } from './kernel-selection.js';
+import { batchGroup, type KernelChoice, type KernelTarget, scratchBytes, selectKernels } from './kernel-selection.js';
 
 export type BufferRegion = 'weights' | 'parameters' | 'self-test' | 'state' | 'scratch' | 'input' | 'output';
 
@@ -36,6 +36,11 @@ export interface MemoryLayout {
   readonly memoryBase: number;
   /** Input vectors `infer_batch` can take per call. */
   readonly maxBatch: number;
+  /**
+   * Inputs `infer_batch` runs through each layer together (batch-inner kernels, SIMD builds):
+   * state, pre-activation, residual and cached-product buffers hold this many vectors.
+   */
+  readonly batchGroup: number;
   /** Per matrix, the kernel its products run and its table scratch (codegen/kernel-selection.ts). */
   readonly kernels: readonly KernelChoice[];
   readonly selfTestVectors: number;
@@ -135,13 +140,14 @@ export function planMemory(
   constants.push(f32Buffer('self-test:expected', 'self-test', selfTest.expected));
 
   const cached = [...inputTermUses(model)].filter(([, uses]) => uses >= 2).map(([id]) => id);
-  mutable.push({ name: 'state:x', region: 'state', bytes: 4 * model.state });
-  mutable.push({ name: 'scratch:z', region: 'scratch', bytes: 4 * model.state });
-  const hasResidual = model.layers.some((layer) => layer.residual !== undefined);
-  if (hasResidual) mutable.push({ name: 'scratch:r', region: 'scratch', bytes: 4 * model.input.size });
-  for (const id of cached) mutable.push({ name: `scratch:product:${id}`, region: 'scratch', bytes: 4 * model.state });
   const kernels = selectKernels(model, options.kernelTarget ?? 'web');
-  const lutBytes = Math.max(0, ...kernels.map((k) => k.tableBytes));
+  const group = batchGroup(kernels, maxBatch);
+  mutable.push({ name: 'state:x', region: 'state', bytes: 4 * group * model.state });
+  mutable.push({ name: 'scratch:z', region: 'scratch', bytes: 4 * group * model.state });
+  const hasResidual = model.layers.some((layer) => layer.residual !== undefined);
+  if (hasResidual) mutable.push({ name: 'scratch:r', region: 'scratch', bytes: 4 * group * model.input.size });
+  for (const id of cached) mutable.push({ name: `scratch:product:${id}`, region: 'scratch', bytes: 4 * group * model.state });
+  const lutBytes = Math.max(0, ...kernels.map((k) => scratchBytes(k, group)));
   if (lutBytes > 0) mutable.push({ name: 'scratch:lut', region: 'scratch', bytes: lutBytes });
   mutable.push({ name: 'input', region: 'input', bytes: 4 * maxBatch * model.input.size });
   mutable.push({ name: 'output', region: 'output', bytes: 4 * maxBatch * model.output.size });
@@ -185,6 +191,7 @@ export function planMemory(
       constantsBytes: constantBytes.length,
       memoryBase,
       maxBatch,
+      batchGroup: group,
       kernels,
       selfTestVectors: selfTest.count,
     },

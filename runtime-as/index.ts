@@ -6,9 +6,9 @@
  * `__heap_base`.
  */
 import { signedSum } from './signed-sum';
-import { matvecBanded, matvecBlockDiagonal, matvecBlocks, matvecDense, matvecSegments } from './matvec';
+import { matvecBanded, matvecBlockDiagonal, matvecBlockDiagonalBatch, matvecBlocks, matvecDense, matvecDenseBatch, matvecSegments } from './matvec';
 import { addVector, initPreactivation, updateState } from './elementwise';
-import { chooseKernel } from './kernel-choice';
+import { batchScratchBytes, chooseKernel } from './kernel-choice';
 
 export { THRESHOLD_NONE, THRESHOLD_SOFT, THRESHOLD_HARD, THRESHOLD_SOFT_NONNEG } from './elementwise';
 export { outsideTolerance as outside_tolerance } from './self-test';
@@ -25,6 +25,22 @@ export function kernel_choice(tableRows: i32, runCols: i32, lutAvailable: bool):
 /** `lut`: table scratch of at least tableBytes(kernel_choice(rows, cols, true), cols) bytes, or 0. */
 export function matvec_dense(z: usize, v: usize, rows: i32, cols: i32, signs: usize, coef: f32, lut: usize): void {
   matvecDense(z, v, rows, cols, signs, coef, lut);
+}
+
+/** `count` inputs (v_b at v + 4 b cols, z_b at z + 4 b rows); `lut` also needs batch_scratch_bytes(rows, cols, count). */
+export function matvec_dense_batch(z: usize, v: usize, rows: i32, cols: i32, signs: usize, coef: f32, lut: usize, count: i32): void {
+  matvecDenseBatch(z, v, rows, cols, signs, coef, lut, count);
+}
+
+export function matvec_block_diagonal_batch(
+  z: usize, v: usize, rows: i32, blockRows: i32, blockCols: i32, signs: usize, coef: f32, lut: usize, count: i32,
+): void {
+  matvecBlockDiagonalBatch(z, v, rows, blockRows, blockCols, signs, coef, lut, count);
+}
+
+/** Scratch bytes a batch-inner product of `count` inputs over a `rows` x `cols` run takes (kernel-choice.ts). */
+export function batch_scratch_bytes(rows: i32, cols: i32, count: i32): i32 {
+  return batchScratchBytes(rows, cols, count);
 }
 
 export function matvec_block_diagonal(

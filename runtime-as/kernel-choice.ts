@@ -48,3 +48,27 @@ export const LUT4_MIN_ROWS: i32 = 8;
   if (kernel == KERNEL_LUT4) return runCols * LUT4_BYTES_PER_COLUMN;
   return 0;
 }
+
+/**
+ * Batch-inner products (batch-inner.ts, SIMD builds): `infer_batch` runs up to BATCH_GROUP inputs
+ * through each layer together, so every buffer a layer writes holds that many vectors.
+ */
+export const BATCH_GROUP: i32 = 32;
+/** Bytes of batch-inner tables built at once: larger column runs are processed in chunks. */
+export const BATCH_TABLE_BYTES: i32 = 128 * 1024;
+
+/** f32 lanes per column for `count` inputs: whole v128s. */
+@inline export function batchLanes(count: i32): i32 {
+  return (count + 3) & ~3;
+}
+
+/** Columns (a multiple of 8) whose tables of `lanes` lanes fit BATCH_TABLE_BYTES: 16 entries per 4 columns. */
+@inline export function batchChunkColumns(lanes: i32): i32 {
+  return max(8, (BATCH_TABLE_BYTES / (lanes * LUT4_BYTES_PER_COLUMN)) & ~7);
+}
+
+/** Scratch of a batch-inner product for `count` inputs: transposed inputs, row sums, one chunk of tables. */
+@inline export function batchScratchBytes(rows: i32, cols: i32, count: i32): i32 {
+  const lanes = batchLanes(count);
+  return (cols + rows) * lanes * 4 + min(cols, batchChunkColumns(lanes)) * lanes * LUT4_BYTES_PER_COLUMN;
+}

@@ -9,6 +9,7 @@
  */
 import { constU32 } from './constants';
 import { chooseKernel, KERNEL_FLIP_ADD } from './kernel-choice';
+import { lookupRowsBatch } from './batch-inner';
 import { buildTables, lookupRows } from './lookup-table';
 import { signedSum } from './signed-sum';
 
@@ -27,6 +28,48 @@ import { signedSum } from './signed-sum';
   }
   for (let i: i32 = 0; i < rows; i++) {
     accumulate(z, i, coef, signedSum(v, cols, signs, <usize>i * <usize>cols));
+  }
+}
+
+/**
+ * matvecDense for `count` inputs: v_b at v + b * cols f32, z_b at z + b * rows f32. `lut` must
+ * then hold batchScratchBytes(rows, cols, count) bytes too (kernel-choice.ts).
+ */
+@inline export function matvecDenseBatch(
+  z: usize, v: usize, rows: i32, cols: i32, signs: usize, coef: f32, lut: usize, count: i32,
+): void {
+  const kernel = chooseKernel(rows, cols, lut != 0);
+  // Batch-inner needs v128 (the scalar build compiles no SIMD branch) and pays from 2 inputs.
+  if (ASC_FEATURE_SIMD) {
+    if (kernel != KERNEL_FLIP_ADD && count > 1) {
+      lookupRowsBatch(kernel, z, rows, v, cols, rows, cols, signs, coef, count, lut);
+      return;
+    }
+  }
+  for (let b: i32 = 0; b < count; b++) {
+    matvecDense(z + (<usize>b * <usize>rows << 2), v + (<usize>b * <usize>cols << 2), rows, cols, signs, coef, lut);
+  }
+}
+
+/** matvecBlockDiagonal for `count` inputs, laid out as in matvecDenseBatch; scratch per block. */
+@inline export function matvecBlockDiagonalBatch(
+  z: usize, v: usize, rows: i32, blockRows: i32, blockCols: i32, signs: usize, coef: f32, lut: usize, count: i32,
+): void {
+  const kernel = chooseKernel(blockRows, blockCols, lut != 0);
+  const cols = rows / blockRows * blockCols;
+  if (ASC_FEATURE_SIMD) {
+    if (kernel != KERNEL_FLIP_ADD && count > 1) {
+      const blockBytes = <usize>blockRows * <usize>(blockCols >> 3);
+      for (let row0: i32 = 0, b: usize = 0; row0 < rows; row0 += blockRows, b++) {
+        const zb = z + (<usize>row0 << 2);
+        const vb = v + b * (<usize>blockCols << 2);
+        lookupRowsBatch(kernel, zb, rows, vb, cols, blockRows, blockCols, signs + b * blockBytes, coef, count, lut);
+      }
+      return;
+    }
+  }
+  for (let b: i32 = 0; b < count; b++) {
+    matvecBlockDiagonal(z + (<usize>b * <usize>rows << 2), v + (<usize>b * <usize>cols << 2), rows, blockRows, blockCols, signs, coef, lut);
   }
 }
 

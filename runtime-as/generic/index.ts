@@ -7,9 +7,9 @@
  * taken after those calls.
  */
 import { arenaReset, arenaStart, READ_SLACK, reserve } from './arena';
-import { inferOne } from './infer';
+import { inferGroup } from './infer';
 import { loadContainer } from './load';
-import { inputBuffer, inputSize, loaded, maxBatch, nameAddress, nameLength, outputBuffer, outputSize, setLoaded, stateSize } from './model';
+import { batchGroup, inputBuffer, inputSize, loaded, maxBatch, nameAddress, nameLength, outputBuffer, outputSize, setLoaded, stateSize } from './model';
 import { outsideTolerance } from '../self-test';
 import { SELF_TEST_CONTAINER, SELF_TEST_CONTAINER_BYTES, SELF_TEST_EXPECTED, SELF_TEST_INPUT } from './self-test-data';
 import { BAD_ARGUMENT, NO_MODEL, OK, SELF_TEST_FAILED, fail, resetStatus, statusCode, statusDetail, statusOffset, D_NONE, D_SIZE } from './status';
@@ -66,16 +66,16 @@ export function error_offset(): i32 {
 /** Input slot 0 -> output slot 0; returns 0, or NO_MODEL when no container is loaded. */
 export function infer(): i32 {
   if (!loaded) return NO_MODEL;
-  inferOne(inputBuffer, outputBuffer);
+  inferGroup(inputBuffer, outputBuffer, 1);
   return OK;
 }
 
-/** Runs slots 0 .. min(max(count, 0), max_batch()) - 1; returns how many it ran (0 without a model). */
+/** Runs slots 0 .. min(max(count, 0), max_batch()) - 1, a batch group at a time; returns how many it ran (0 without a model). */
 export function infer_batch(count: i32): i32 {
   if (!loaded) return 0;
   const n = min(max(count, 0), maxBatch);
-  for (let b: i32 = 0; b < n; b++) {
-    inferOne(inputBuffer + (<usize>b * <usize>inputSize << 2), outputBuffer + (<usize>b * <usize>outputSize << 2));
+  for (let b: i32 = 0; b < n; b += batchGroup) {
+    inferGroup(inputBuffer + (<usize>b * <usize>inputSize << 2), outputBuffer + (<usize>b * <usize>outputSize << 2), min(batchGroup, n - b));
   }
   return n;
 }
@@ -129,7 +129,7 @@ export function self_test(): i32 {
   const status = load(at, SELF_TEST_CONTAINER_BYTES);
   if (status != OK) return status;
   memory.copy(inputBuffer, SELF_TEST_INPUT, <usize>inputSize << 2);
-  inferOne(inputBuffer, outputBuffer);
+  inferGroup(inputBuffer, outputBuffer, 1);
   if (outsideTolerance(outputBuffer, SELF_TEST_EXPECTED, outputSize, 1e-5, 1e-6)) fail(SELF_TEST_FAILED, D_NONE, -1);
   return statusCode();
 }

@@ -8,7 +8,7 @@ import { reserve } from './arena';
 import { crc32WithHole } from './crc32';
 import { bufferBase, bufferLength, fieldAt, fieldF64, fieldString, fieldU32, fieldVector, field, follow, lastLength, openBuffer, table, u32At, u8At } from './flatbuffer';
 import { isJson } from './json-check';
-import { chooseKernel, tableBytes } from '../kernel-choice';
+import { BATCH_GROUP, batchScratchBytes, chooseKernel, tableBytes } from '../kernel-choice';
 import { KIND_BLOCK_DIAGONAL, KIND_DENSE, LAYER_INFO_BYTES, layerAt, MATRIX_INFO_BYTES, matrixAt, matrixCount, setBuffers, setLoaded, setLookupTable, setName, setSizes, setTables } from './model';
 import {
   fail, failed, resetStatus, statusCode, CHECKSUM_MISMATCH, INCONSISTENT, NOT_A_CONTAINER, UNSUPPORTED_VERSION, D_DUPLICATE_ID, D_IDENTIFIER,
@@ -192,41 +192,49 @@ function metadata(root: i64): bool {
   return isJson(bufferBase() + <usize>json, <usize>count, stack) ? true : fail(INCONSISTENT, D_METADATA, json);
 }
 
-/** The largest table any product's kernel builds (the same rule as a specialized module's scratch:lut). */
-function lookupTableBytes(): i32 {
+/** Scratch of one product's kernel: its batch-1 table, or at `group` > 1 its batch-inner scratch (as a specialized module's scratch:lut). */
+function scratchBytes(rows: i32, cols: i32, group: i32): i32 {
+  const bytes = tableBytes(chooseKernel(rows, cols, true), cols);
+  return bytes > 0 && group > 1 ? max(bytes, batchScratchBytes(rows, cols, group)) : bytes;
+}
+
+/** The largest scratch any product's kernel takes. */
+function lookupTableBytes(group: i32): i32 {
   let bytes: i32 = 0;
   for (let i: i32 = 0; i < matrixCount; i++) {
     const m = matrixAt(i);
-    if (m.kind == KIND_DENSE) bytes = max(bytes, tableBytes(chooseKernel(<i32>m.rows, <i32>m.cols, true), <i32>m.cols));
-    else if (m.kind == KIND_BLOCK_DIAGONAL) bytes = max(bytes, tableBytes(chooseKernel(m.blockRows, m.blockCols, true), m.blockCols));
+    if (m.kind == KIND_DENSE) bytes = max(bytes, scratchBytes(<i32>m.rows, <i32>m.cols, group));
+    else if (m.kind == KIND_BLOCK_DIAGONAL) bytes = max(bytes, scratchBytes(m.blockRows, m.blockCols, group));
   }
   return bytes;
 }
 
-/** State, pre-activation, residual and cached-product vectors, the batch buffers, then the lookup tables. */
+/** State, pre-activation, residual and cached-product vectors (a batch group of each), the batch buffers, then the lookup tables. */
 function reserveBuffers(state: i64, inputSize: i64, outputSize: i64): bool {
-  const x = reserve(<u64>state << 2);
-  const z = reserve(<u64>state << 2);
-  const r = reserve(<u64>inputSize << 2);
-  if (failed()) return false;
   const perVector = <u64>(inputSize + outputSize) << 2;
   const batch = max<u64>(1, min<u64>(DEFAULT_MAX_BATCH, BATCH_BUFFER_BUDGET / perVector));
+  // Batch-inner groups only where a lookup kernel runs (the rule of codegen/kernel-selection.ts's batchGroup).
+  const group: u64 = lookupTableBytes(1) > 0 ? min<u64>(batch, <u64>BATCH_GROUP) : 1;
+  const x = reserve(group * <u64>state << 2);
+  const z = reserve(group * <u64>state << 2);
+  const r = reserve(group * <u64>inputSize << 2);
+  if (failed()) return false;
   const input = reserve(batch * <u64>inputSize << 2);
   const output = reserve(batch * <u64>outputSize << 2);
   if (failed()) return false;
   for (let i: i32 = 0; i < matrixCount; i++) {
     const m = matrixAt(i);
     if (m.inputUses >= 2) {
-      m.product = reserve(<u64>state << 2);
+      m.product = reserve(group * <u64>state << 2);
       if (failed()) return false;
     }
   }
-  const tables = lookupTableBytes();
+  const tables = lookupTableBytes(<i32>group);
   if (tables > 0) {
     setLookupTable(reserve(<u64>tables));
     if (failed()) return false;
   }
   setBuffers(x, z, r, input, output);
-  setSizes(<i32>state, <i32>inputSize, <i32>outputSize, <i32>batch);
+  setSizes(<i32>state, <i32>inputSize, <i32>outputSize, <i32>batch, <i32>group);
   return true;
 }

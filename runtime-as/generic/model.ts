@@ -68,6 +68,8 @@ export let stateSize: i32 = 0;
 export let inputSize: i32 = 0;
 export let outputSize: i32 = 0;
 export let maxBatch: i32 = 0;
+/** Inputs `infer_batch` runs through the layers together; state, pre-activation, residual and cached products hold this many vectors. */
+export let batchGroup: i32 = 1;
 export let matrixCount: i32 = 0;
 export let layerCount: i32 = 0;
 /** Readout matrix index, or -1. */
@@ -88,11 +90,12 @@ export function setLoaded(value: bool): void {
   loaded = value;
 }
 
-export function setSizes(state: i32, input: i32, output: i32, batch: i32): void {
+export function setSizes(state: i32, input: i32, output: i32, batch: i32, group: i32): void {
   stateSize = state;
   inputSize = input;
   outputSize = output;
   maxBatch = batch;
+  batchGroup = group;
 }
 
 export function setTables(matrixTable: usize, count: i32, layerTable: usize, layersCount: i32, readoutIndex: i32): void {

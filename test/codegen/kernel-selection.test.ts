@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileAssemblyScript, type Flavor } from '../../codegen/compile-as.js';
-import { chooseKernel, KERNEL_IDS, selectKernels } from '../../codegen/kernel-selection.js';
+import { batchScratchBytes, chooseKernel, KERNEL_IDS, selectKernels } from '../../codegen/kernel-selection.js';
 import { planMemory } from '../../codegen/layout.js';
 import { RUNTIME_DIR, runtimeSources } from '../../codegen/runtime-sources.js';
 import { selfTestVectors } from '../../codegen/self-test-vectors.js';
@@ -42,6 +42,22 @@ describe('kernel selection in a layout', () => {
     expect(mcu.layout.kernels.every((k) => k.kernel.simd === 'flip-add' && k.tableBytes === 0)).toBe(true);
     expect(mcu.lookupTable).toBe(0);
     expect(mcu.layout.buffers.some((b) => b.name === 'scratch:lut')).toBe(false);
+  });
+
+  it('gives infer_batch a batch group of vectors and batch-inner scratch where a lookup kernel runs', () => {
+    const model = syntheticModel({ kind: 'dense', n: 256 });
+    const tests = selfTestVectors(model, 1);
+    const bytesOf = (memory: ReturnType<typeof planMemory>, name: string): number => memory.layout.buffers.find((b) => b.name === name)!.bytes;
+    const web = planMemory(model, 40, tests, model.name);
+    expect(web.layout.batchGroup).toBe(32);
+    expect(bytesOf(web, 'state:x')).toBe(4 * 32 * model.state);
+    expect(bytesOf(web, 'scratch:z')).toBe(4 * 32 * model.state);
+    const largest = Math.max(...[...model.matrices.values()].map((m) => batchScratchBytes(m.rows, m.cols, 32)));
+    expect(bytesOf(web, 'scratch:lut')).toBe(largest);
+    expect(planMemory(model, 5, tests, model.name).layout.batchGroup).toBe(5);
+    const mcu = planMemory(model, 40, tests, model.name, { kernelTarget: 'mcu' });
+    expect(mcu.layout.batchGroup).toBe(1);
+    expect(bytesOf(mcu, 'state:x')).toBe(4 * model.state);
   });
 
   it('explains why a matrix stays on flip-and-add', () => {

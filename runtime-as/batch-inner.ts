@@ -1,0 +1,149 @@
+/**
+ * Batch-inner table lookup (SIMD builds): one product for `count` inputs at once, so every sign
+ * byte read and every table pick serves all inputs. The inputs' columns are first transposed
+ * batch-inner (`lanes` = count rounded up to 4 f32 per column), then per group of 4 columns the
+ * 16 signed sums are built for every lane (16 x lanes f32), and each row adds, per sign nibble,
+ * one table entry of `lanes` floats with v128 adds.
+ *
+ * Summation order per input is exactly lookup-table.ts's: entries ((x0' + x1') + x2') + x3', a
+ * LUT4 row adds (acc + low) + high per sign byte, a LUT8 row acc + (low + high) (its 256-entry
+ * table holds low + high), from a zero start, then z += coef * sum. So `infer_batch` gives the
+ * same bits as `infer`. Tables are built and consumed in column chunks of at most
+ * BATCH_TABLE_BYTES (L2-resident); the row sums carry over between chunks in the `acc` scratch.
+ */
+import { constU64 } from './constants';
+import { batchChunkColumns, batchLanes, KERNEL_LUT8 } from './kernel-choice';
+
+/** Columns [0, cols) of `count` vectors at v (stride vStride f32) to xt[c * lanes + b]; padding lanes get 0. */
+@inline function transpose(xt: usize, v: usize, vStride: i32, cols: i32, count: i32, lanes: i32): void {
+  for (let b: i32 = 0; b < lanes; b++) {
+    const src = v + (<usize>b * <usize>vStride << 2);
+    const dst = xt + (<usize>b << 2);
+    const laneBytes = <usize>lanes << 2;
+    if (b < count) {
+      for (let c: usize = 0; c < <usize>cols; c++) store<f32>(dst + c * laneBytes, load<f32>(src + (c << 2)));
+    } else {
+      for (let c: usize = 0; c < <usize>cols; c++) store<f32>(dst + c * laneBytes, 0);
+    }
+  }
+}
+
+/** Per group of 4 of `cols` transposed columns from xt, its 16 entries x `lanes` f32 at table. */
+@inline function buildTables(table: usize, xt: usize, cols: i32, lanes: i32): void {
+  const laneBytes = <usize>lanes << 2;
+  for (let g: i32 = 0; g < cols; g += 4) {
+    const x = xt + <usize>g * laneBytes;
+    const t = table + <usize>g * (laneBytes << 2);
+    for (let q: usize = 0; q < laneBytes; q += 16) {
+      const x0 = v128.load(x + q);
+      const x1 = v128.load(x + laneBytes + q);
+      const x2 = v128.load(x + 2 * laneBytes + q);
+      const x3 = v128.load(x + 3 * laneBytes + q);
+      const n0 = f32x4.neg(x0);
+      const n1 = f32x4.neg(x1);
+      const n2 = f32x4.neg(x2);
+      const n3 = f32x4.neg(x3);
+      // Entry e negates x_l where bit l of e is set: bits 0-1 pick ab, bit 2 the sign of x2, bit 3 of x3.
+      const ab0 = f32x4.add(x0, x1);
+      const ab1 = f32x4.add(n0, x1);
+      const ab2 = f32x4.add(x0, n1);
+      const ab3 = f32x4.add(n0, n1);
+      for (let h: i32 = 0; h < 4; h++) {
+        const c2 = (h & 1) != 0 ? n2 : x2;
+        const c3 = (h & 2) != 0 ? n3 : x3;
+        const at = t + <usize>(h << 2) * laneBytes + q;
+        v128.store(at, f32x4.add(f32x4.add(ab0, c2), c3));
+        v128.store(at + laneBytes, f32x4.add(f32x4.add(ab1, c2), c3));
+        v128.store(at + 2 * laneBytes, f32x4.add(f32x4.add(ab2, c2), c3));
+        v128.store(at + 3 * laneBytes, f32x4.add(f32x4.add(ab3, c2), c3));
+      }
+    }
+  }
+}
+
+/** acc plus the two nibble entries of sign byte b, in the batch-1 kernel's order. */
+@inline function addByte(kernel: i32, acc: v128, low: v128, high: v128): v128 {
+  return kernel == KERNEL_LUT8 ? f32x4.add(acc, f32x4.add(low, high)) : f32x4.add(f32x4.add(acc, low), high);
+}
+
+/**
+ * Row sums over one chunk for `vectors` (4 or 1) v128 lanes starting at byte `q` of every entry:
+ * acc[q..] (zero when `first`) plus the entries the row's `bytes` sign bytes pick.
+ */
+@inline function rowLanes(
+  kernel: i32, vectors: i32, acc: usize, table: usize, laneBytes: usize, signs: usize, bytes: usize, first: bool,
+): void {
+  const entry = laneBytes;
+  const group = laneBytes << 4;
+  let a0 = first ? f32x4.splat(0) : v128.load(acc);
+  let a1 = vectors == 4 && !first ? v128.load(acc, 16) : f32x4.splat(0);
+  let a2 = vectors == 4 && !first ? v128.load(acc, 32) : f32x4.splat(0);
+  let a3 = vectors == 4 && !first ? v128.load(acc, 48) : f32x4.splat(0);
+  let t = table;
+  for (let k: usize = 0; k < bytes; k += 8) {
+    let w = constU64(signs + k);
+    const end = min<usize>(k + 8, bytes);
+    for (let j = k; j < end; j++, t += group << 1, w >>= 8) {
+      const low = t + <usize>(<u32>w & 15) * entry;
+      const high = t + group + <usize>((<u32>w >> 4) & 15) * entry;
+      a0 = addByte(kernel, a0, v128.load(low), v128.load(high));
+      if (vectors == 4) {
+        a1 = addByte(kernel, a1, v128.load(low, 16), v128.load(high, 16));
+        a2 = addByte(kernel, a2, v128.load(low, 32), v128.load(high, 32));
+        a3 = addByte(kernel, a3, v128.load(low, 48), v128.load(high, 48));
+      }
+    }
+  }
+  v128.store(acc, a0);
+  if (vectors == 4) {
+    v128.store(acc, a1, 16);
+    v128.store(acc, a2, 32);
+    v128.store(acc, a3, 48);
+  }
+}
+
+/**
+ * z_b[i] += coef * sum_j s_ij v_b[j] for inputs b < count and `rows` rows whose signs are
+ * consecutive `cols`-bit runs from byte `signs` (cols a multiple of 8); v_b at v + b * vStride
+ * f32, z_b at z + b * zStride f32. `scratch`: batchScratchBytes(rows, cols, count) bytes.
+ */
+@inline export function lookupRowsBatch(
+  kernel: i32, z: usize, zStride: i32, v: usize, vStride: i32, rows: i32, cols: i32, signs: usize, coef: f32,
+  count: i32, scratch: usize,
+): void {
+  const lanes = batchLanes(count);
+  const laneBytes = <usize>lanes << 2;
+  const xt = scratch;
+  const acc = xt + <usize>cols * laneBytes;
+  const table = acc + <usize>rows * laneBytes;
+  const rowBytes = <usize>(cols >> 3);
+  const chunk = min(cols, batchChunkColumns(lanes));
+  transpose(xt, v, vStride, cols, count, lanes);
+  for (let c0: i32 = 0; c0 < cols; c0 += chunk) {
+    const chunkCols = min(chunk, cols - c0);
+    buildTables(table, xt + <usize>c0 * laneBytes, chunkCols, lanes);
+    const chunkBytes = <usize>(chunkCols >> 3);
+    const first = c0 == 0;
+    for (let i: i32 = 0; i < rows; i++) {
+      const rowSigns = signs + <usize>i * rowBytes + <usize>(c0 >> 3);
+      const rowAcc = acc + <usize>i * laneBytes;
+      let q: usize = 0;
+      for (; q + 64 <= laneBytes; q += 64) {
+        if (first) rowLanes(kernel, 4, rowAcc + q, table + q, laneBytes, rowSigns, chunkBytes, true);
+        else rowLanes(kernel, 4, rowAcc + q, table + q, laneBytes, rowSigns, chunkBytes, false);
+      }
+      for (; q < laneBytes; q += 16) {
+        if (first) rowLanes(kernel, 1, rowAcc + q, table + q, laneBytes, rowSigns, chunkBytes, true);
+        else rowLanes(kernel, 1, rowAcc + q, table + q, laneBytes, rowSigns, chunkBytes, false);
+      }
+    }
+  }
+  for (let b: i32 = 0; b < count; b++) {
+    const zb = z + (<usize>b * <usize>zStride << 2);
+    const ab = acc + (<usize>b << 2);
+    for (let i: usize = 0; i < <usize>rows; i++) {
+      const p = zb + (i << 2);
+      store<f32>(p, load<f32>(p) + coef * load<f32>(ab + i * laneBytes));
+    }
+  }
+}
