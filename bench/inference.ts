@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildModelInMemory } from '../codegen/build.js';
+import { selfTestTolerance } from '../codegen/emit-module.js';
 import { wasmSectionSizes } from '../codegen/wasm-sections.js';
 import { writeContainer } from '../compiler/container/write.js';
 import type { IRModel } from '../compiler/ir/types.js';
@@ -22,6 +23,7 @@ import { relativeL2 } from '../compiler/reference/compare.js';
 import { evaluate } from '../compiler/reference/evaluate.js';
 import { mulberry32 } from '../compiler/util/seeded-random.js';
 import { loadContainer } from '../runtime/index.js';
+import { loadParallel } from '../runtime/parallel.js';
 import { measureBounds, type MachineBounds } from './bounds.js';
 import { latencyChart } from './chart.js';
 import { benchModels, workPerInference } from './models.js';
@@ -39,6 +41,9 @@ const CHECKED = 2;
 const DENSE_JS_LIMIT_BYTES = 160e6;
 const ORT_NODE_LIMIT_BYTES = 700e6;
 const ORT_WEB_LIMIT_BYTES = 300e6;
+/** k of the bit-serial rows (BuildOptions.activationBits), run on the models BIT_SERIAL_MODELS names. */
+export const BIT_SERIAL_BITS = 8;
+const BIT_SERIAL_MODELS = /^(dense-n1024|block-diagonal-64-n4096)$/;
 
 export interface BenchRow {
   model: string;
@@ -101,6 +106,11 @@ async function benchModel(model: IRModel, onnxDir: string): Promise<BenchRow> {
   const graphs: OnnxGraphKind[] = hasBlocks ? ['dense', 'structured'] : ['dense'];
   const onnxBytes: Record<string, number> = {};
   const releases: (() => Promise<void>)[] = [];
+  // Multi-core option (runtime/parallel.ts): the SIMD build on 2 workers, the batch split in two.
+  const parallel = await loadParallel({ specialized: { simd: built.wasm.simd! } }, { workers: 2, build: 'simd' });
+  releases.push(() => parallel.close());
+  errors['simd-2w'] = errorOf(await parallel.inferBatch(inputs.subarray(0, CHECKED * model.input.size), CHECKED));
+  engines.push({ name: `simd-2w b${BATCH}`, run: () => parallel.inferBatch(inputs, BATCH) });
   for (const graph of graphs) {
     const weightBytes = onnxWeightBytes(model, graph);
     const path = join(onnxDir, `${model.name}.${graph}.onnx`);
@@ -124,13 +134,27 @@ async function benchModel(model: IRModel, onnxDir: string): Promise<BenchRow> {
     }
     rmSync(path, { force: true });
   }
+  if (BIT_SERIAL_MODELS.test(model.name)) {
+    log(`  building with ${BIT_SERIAL_BITS}-bit activations`);
+    const quantized = await buildModelInMemory(model, { maxBatch: BATCH, activationBits: BIT_SERIAL_BITS });
+    for (const flavor of ['simd', 'scalar'] as const) {
+      const ex = (await WebAssembly.instantiate(quantized.wasm[flavor]!, {})).instance.exports as unknown as Exports;
+      const name = `bit-serial-k${BIT_SERIAL_BITS}-${flavor}`;
+      new Float32Array(ex.memory.buffer, ex.input_ptr(), CHECKED * model.input.size).set(inputs.subarray(0, CHECKED * model.input.size));
+      ex.infer_batch(CHECKED);
+      errors[name] = errorOf(new Float32Array(ex.memory.buffer, ex.output_ptr(), CHECKED * model.output.size));
+      engines.push({ name: `${name} b1`, run: () => ex.infer() });
+    }
+  }
   log(`  timing ${engines.length} engines`);
   const measured = await medianSeconds(engines);
   for (const release of releases) await release();
   const seconds: Record<string, number | null> = {};
   for (const { name } of engines) seconds[name] = name.endsWith(`b${BATCH}`) ? measured.get(name)! / (perCall[name] ?? BATCH) : measured.get(name)!;
   for (const [engine, error] of Object.entries(errors)) {
-    if (!(error <= TOLERANCE)) log(`warning: ${model.name} ${engine}: relative error ${error} exceeds ${TOLERANCE}`);
+    // k-bit builds are checked against their own, k-dependent tolerance.
+    const tolerance = engine.startsWith('bit-serial') ? selfTestTolerance(BIT_SERIAL_BITS) : TOLERANCE;
+    if (!(error <= tolerance)) log(`warning: ${model.name} ${engine}: relative error ${error} exceeds ${tolerance}`);
   }
   const work = workPerInference(model, built.layout.kernels);
   const simd = wasmSectionSizes(built.wasm.simd!);

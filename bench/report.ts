@@ -51,6 +51,18 @@ function timingTable(rows: BenchRow[], suffix: string, bounds: MachineBounds | n
   return lines;
 }
 
+/** The bit-serial rows (models with a `bit-serial-k*` engine): batch-1 time, rate and error next to the float SIMD build. */
+function bitSerialTable(rows: BenchRow[]): string[] {
+  const lines = ['| model | engine | us | G w/s | float SIMD us | float SIMD / bit-serial | max relative error |', '|---|---|---:|---:|---:|---:|---:|'];
+  for (const r of rows) {
+    for (const engine of Object.keys(r.maxRelativeError).filter((e) => e.startsWith('bit-serial'))) {
+      const t = r.seconds[`${engine} b1`];
+      lines.push(`| ${r.model} | ${engine} | ${us(t)} | ${gw(r.nnzPerInference, t)} | ${us(r.seconds['simd b1'])} | ${ratio(r.seconds['simd b1'], t)} | ${r.maxRelativeError[engine].toExponential(1)} |`);
+    }
+  }
+  return lines.length > 2 ? ['## Bit-serial, k-bit activations (batch 1)', '', ...lines, ''] : [];
+}
+
 export function renderTables(result: Result): string {
   const { bounds, rows, batch } = result;
   const sizes = ['| model | SIMD .wasm (KiB) | SIMD code (KiB) | scalar .wasm (KiB) | scalar code (KiB) | .pibinn (KiB) | ONNX dense (KiB) | ONNX structured (KiB) | ONNX dense / .pibinn |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|'];
@@ -68,6 +80,7 @@ export function renderTables(result: Result): string {
     '',
     ...timingTable(rows, `b${batch}`, null),
     '',
+    ...bitSerialTable(rows),
     '## Sizes',
     '',
     ...sizes,

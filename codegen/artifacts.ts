@@ -6,6 +6,7 @@
 import { writeContainer } from '../compiler/container/write.js';
 import type { IRModel } from '../compiler/ir/types.js';
 import { buildFootprint, type FootprintOptions, type FootprintReport } from '../compiler/report/footprint.js';
+import { measureActivationError } from './activation-error.js';
 import { buildModelInMemory, type BuildOptions } from './build.js';
 import { runtimeFootprint } from './runtime-footprint.js';
 
@@ -17,7 +18,10 @@ export interface Artifacts {
 
 export async function buildArtifacts(model: IRModel, options: Omit<BuildOptions, 'outDir'> = {}, footprint: FootprintOptions = {}): Promise<Artifacts> {
   const built = await buildModelInMemory(model, options);
-  const report: FootprintReport = { ...buildFootprint(model, footprint), runtime: runtimeFootprint(built) };
+  const bits = options.activationBits;
+  const wasm = built.wasm.simd ?? built.wasm.scalar!;
+  const activations = bits === undefined ? null : await measureActivationError(model, wasm, bits);
+  const report: FootprintReport = { ...buildFootprint(model, footprint), runtime: { ...runtimeFootprint(built), activations } };
   const files = new Map<string, Uint8Array | string>();
   files.set(`${model.name}.pibinn`, writeContainer(model));
   if (built.wasm.simd) files.set(`${model.name}.simd.wasm`, built.wasm.simd);

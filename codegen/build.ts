@@ -25,6 +25,12 @@ export interface BuildOptions {
   builds?: Flavor[];
   /** Input vectors per `infer_batch` call (default: up to 64, within 4 MiB of batch buffers). */
   maxBatch?: number;
+  /**
+   * k in [2, 16]: quantize the input of every dense and block-diagonal product to k bits and run
+   * it bit-serially (runtime-as/bit-serial.ts); the self-test tolerance then grows with 2^-k
+   * (emit-module.ts selfTestTolerance). Undefined: float32 activations.
+   */
+  activationBits?: number;
 }
 
 export interface BuildResult {
@@ -55,7 +61,11 @@ export async function buildModelInMemory(model: IRModel, options: Omit<BuildOpti
   if (!Number.isInteger(maxBatch) || maxBatch < 1) {
     fail({ code: 'PB001', file: model.name, message: 'maxBatch must be a positive integer', found: String(maxBatch) });
   }
-  const memory = planMemory(model, maxBatch, selfTestVectors(model), model.name);
+  const { activationBits } = options;
+  if (activationBits !== undefined && !(Number.isInteger(activationBits) && activationBits >= 2 && activationBits <= 16)) {
+    fail({ code: 'PB001', file: model.name, message: 'activationBits must be an integer from 2 to 16', expected: '2..16', found: String(activationBits) });
+  }
+  const memory = planMemory(model, maxBatch, selfTestVectors(model), model.name, { activationBits });
   const source = emitModuleSource(model, memory);
   const files = new Map(runtimeSources());
   files.set('module.ts', source);

@@ -8,7 +8,10 @@
 import type { IRMatrix, IRModel } from '../compiler/ir/types.js';
 import type { Flavor } from './compile-as.js';
 
-export type KernelName = 'flip-add' | 'lut4' | 'lut8';
+/** The kernels the shape rule of runtime-as/kernel-choice.ts picks from. */
+export type RuleKernel = 'flip-add' | 'lut4' | 'lut8';
+/** Plus the bit-serial kernel of k-bit activation builds (runtime-as/bit-serial.ts), a build option. */
+export type KernelName = RuleKernel | 'bit-serial';
 
 /** Web builds have a table scratch; MCU builds keep to flip-and-add (no table RAM, no SIMD). */
 export type KernelTarget = 'web' | 'mcu';
@@ -29,13 +32,13 @@ export interface KernelChoice {
 }
 
 // Kernel ids and thresholds of runtime-as/kernel-choice.ts.
-export const KERNEL_IDS: Readonly<Record<KernelName, number>> = { 'flip-add': 0, lut4: 1, lut8: 2 };
+export const KERNEL_IDS: Readonly<Record<RuleKernel, number>> = { 'flip-add': 0, lut4: 1, lut8: 2 };
 const BYTES_PER_COLUMN = { lut8: 128, lut4: 16 } as const;
 const LUT_BYTES_LIMIT = 512 * 1024;
 const MIN_ROWS: Readonly<Record<Flavor, { lut8: number; lut4: number }>> = { simd: { lut8: 64, lut4: 8 }, scalar: { lut8: 256, lut4: 8 } };
 
 /** runtime-as/kernel-choice.ts's chooseKernel, for one flavour. */
-export function chooseKernel(tableRows: number, runCols: number, lutAvailable: boolean, flavor: Flavor): KernelName {
+export function chooseKernel(tableRows: number, runCols: number, lutAvailable: boolean, flavor: Flavor): RuleKernel {
   if (!lutAvailable || runCols % 8 !== 0) return 'flip-add';
   for (const kernel of ['lut8', 'lut4'] as const) {
     if (tableRows >= MIN_ROWS[flavor][kernel] && runCols * BYTES_PER_COLUMN[kernel] <= LUT_BYTES_LIMIT) return kernel;
@@ -43,8 +46,13 @@ export function chooseKernel(tableRows: number, runCols: number, lutAvailable: b
   return 'flip-add';
 }
 
-export function tableBytes(kernel: KernelName, runCols: number): number {
+export function tableBytes(kernel: RuleKernel, runCols: number): number {
   return kernel === 'flip-add' ? 0 : runCols * BYTES_PER_COLUMN[kernel];
+}
+
+/** runtime-as/bit-serial.ts's bitSerialScratchBytes: k planes of 64-bit words per run, then u16 codes. */
+export function bitSerialScratchBytes(blocks: number, runCols: number, bits: number): number {
+  return blocks * bits * Math.ceil(runCols / 64) * 8 + blocks * runCols * 2;
 }
 
 // Batch-inner constants of runtime-as/kernel-choice.ts.
@@ -53,7 +61,7 @@ const BATCH_TABLE_BYTES = 128 * 1024;
 
 /** Inputs a layer processes together in `infer_batch`: a batch-inner group where a lookup kernel runs, else 1. */
 export function batchGroup(kernels: readonly KernelChoice[], maxBatch: number): number {
-  return kernels.some((k) => k.tableBytes > 0) ? Math.min(maxBatch, BATCH_GROUP) : 1;
+  return kernels.some((k) => k.tableBytes > 0 && k.kernel.simd !== 'bit-serial') ? Math.min(maxBatch, BATCH_GROUP) : 1;
 }
 
 /** runtime-as/kernel-choice.ts's batchScratchBytes: transposed inputs, row sums, one chunk of tables. */
@@ -65,11 +73,12 @@ export function batchScratchBytes(rows: number, cols: number, count: number): nu
 
 /** Scratch a matrix's products need at batch-inner group `group`: its batch-1 table or its batch-inner scratch. */
 export function scratchBytes(choice: KernelChoice, group: number): number {
-  if (choice.tableBytes === 0) return 0;
+  // Bit-serial products run one input at a time on their planes.
+  if (choice.tableBytes === 0 || choice.kernel.simd === 'bit-serial') return choice.tableBytes;
   return Math.max(choice.tableBytes, group > 1 ? batchScratchBytes(choice.tableRows, choice.tableColumns, group) : 0);
 }
 
-function reasonFor(kernel: KernelName, tableRows: number, runCols: number, target: KernelTarget): string {
+function reasonFor(kernel: RuleKernel, tableRows: number, runCols: number, target: KernelTarget): string {
   if (target === 'mcu') return 'MCU target: no table scratch';
   if (kernel !== 'flip-add') return `${tableRows} rows share each table over ${runCols} columns`;
   if (runCols % 8 !== 0) return `runs of ${runCols} columns do not start on sign bytes`;
@@ -77,18 +86,35 @@ function reasonFor(kernel: KernelName, tableRows: number, runCols: number, targe
   return `${tableRows} rows per table: too few to pay for building it`;
 }
 
-export function selectKernel(matrix: IRMatrix, target: KernelTarget): KernelChoice {
+/**
+ * `activationBits` (web target only): k-bit activation builds run dense and block-diagonal
+ * products bit-serially; the other kinds keep their float kernel.
+ */
+export function selectKernel(matrix: IRMatrix, target: KernelTarget, activationBits?: number): KernelChoice {
   const { structure } = matrix;
   const shared =
     structure.kind === 'dense' ? { rows: matrix.rows, cols: matrix.cols }
       : structure.kind === 'block-diagonal' ? { rows: structure.blockRows, cols: structure.blockCols }
         : undefined;
   const bitLayout = structure.kind === 'blocks' ? 'block-major' : 'canonical';
+  const bitSerial = activationBits !== undefined && target === 'web';
   if (shared === undefined) {
-    const reason = `${structure.kind}: rows start at different columns, so they share no table`;
+    const floatKernel = bitSerial ? ' (float kernel: bit-serial covers dense and block-diagonal only)' : '';
+    const reason = `${structure.kind}: rows start at different columns, so they share no table${floatKernel}`;
     return { matrix: matrix.id, kernel: { simd: 'flip-add', scalar: 'flip-add' }, bitLayout, tableRows: 0, tableColumns: 0, tableBytes: 0, reason };
   }
-  const pick = (flavor: Flavor): KernelName => chooseKernel(shared.rows, shared.cols, target === 'web', flavor);
+  if (bitSerial) {
+    return {
+      matrix: matrix.id,
+      kernel: { simd: 'bit-serial', scalar: 'bit-serial' },
+      bitLayout,
+      tableRows: shared.rows,
+      tableColumns: shared.cols,
+      tableBytes: bitSerialScratchBytes(matrix.rows / shared.rows, shared.cols, activationBits),
+      reason: `${activationBits}-bit activations: ${activationBits} popcounts per 64 weights`,
+    };
+  }
+  const pick = (flavor: Flavor): RuleKernel => chooseKernel(shared.rows, shared.cols, target === 'web', flavor);
   const kernel = { simd: pick('simd'), scalar: pick('scalar') };
   const bytes = Math.max(tableBytes(kernel.simd, shared.cols), tableBytes(kernel.scalar, shared.cols));
   return {
@@ -102,6 +128,6 @@ export function selectKernel(matrix: IRMatrix, target: KernelTarget): KernelChoi
   };
 }
 
-export function selectKernels(model: IRModel, target: KernelTarget): KernelChoice[] {
-  return [...model.matrices.values()].map((m) => selectKernel(m, target));
+export function selectKernels(model: IRModel, target: KernelTarget, activationBits?: number): KernelChoice[] {
+  return [...model.matrices.values()].map((m) => selectKernel(m, target, activationBits));
 }

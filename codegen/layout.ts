@@ -43,6 +43,8 @@ export interface MemoryLayout {
   readonly batchGroup: number;
   /** Per matrix, the kernel its products run and its table scratch (codegen/kernel-selection.ts). */
   readonly kernels: readonly KernelChoice[];
+  /** k of a k-bit activation build (bit-serial products, runtime-as/bit-serial.ts); absent for float32. */
+  readonly activationBits?: number;
   readonly selfTestVectors: number;
   /** Initial (and only) size of the linear memory in 64 KiB pages, known once compiled. */
   readonly memoryPages: number;
@@ -118,6 +120,8 @@ export interface PlanOptions {
   readonly constantsInLinearMemory?: boolean;
   /** Default 'web' (lookup tables where they pay); 'mcu' keeps every product on flip-and-add. */
   readonly kernelTarget?: KernelTarget;
+  /** k-bit activations: dense and block-diagonal products run bit-serially, their planes in `scratch:lut`. */
+  readonly activationBits?: number;
 }
 
 export function planMemory(
@@ -140,7 +144,7 @@ export function planMemory(
   constants.push(f32Buffer('self-test:expected', 'self-test', selfTest.expected));
 
   const cached = [...inputTermUses(model)].filter(([, uses]) => uses >= 2).map(([id]) => id);
-  const kernels = selectKernels(model, options.kernelTarget ?? 'web');
+  const kernels = selectKernels(model, options.kernelTarget ?? 'web', options.activationBits);
   const group = batchGroup(kernels, maxBatch);
   mutable.push({ name: 'state:x', region: 'state', bytes: 4 * group * model.state });
   mutable.push({ name: 'scratch:z', region: 'scratch', bytes: 4 * group * model.state });
@@ -193,6 +197,7 @@ export function planMemory(
       maxBatch,
       batchGroup: group,
       kernels,
+      ...(options.activationBits === undefined ? {} : { activationBits: options.activationBits }),
       selfTestVectors: selfTest.count,
     },
     constants: constantBytes,

@@ -22,5 +22,6 @@ export function runtimeFootprint(built: BuiltModule): RuntimeFootprint {
     buffers: layout.buffers.map(({ name, region, offset, bytes, alignment }) => ({ name, region, offset, bytes, alignment })),
     kernels: layout.kernels.map(({ matrix, kernel, bitLayout, tableBytes, reason }) => ({ matrix, simd: kernel.simd, scalar: kernel.scalar, bitLayout, tableBytes, reason })),
     usedBytes: last === undefined ? 0 : last.offset + last.bytes,
+    activations: null, // measured by codegen/artifacts.ts for quantized builds
   };
 }

@@ -22,12 +22,16 @@ const MCU_VECTORS = 2;
 export const BUILD_COMMAND: Command = {
   summary: 'compile a model to WebAssembly (SIMD + scalar, loader, .d.ts, C header) or to C for Cortex-M (--target mcu)',
   usage:
-    'pibinn-compile build <model.json | model.pibinn> [--target wasm | mcu] [--out-dir <dir>] [--builds simd,scalar] [--max-batch <n>] [--layout flash | ram] [--measure [--input <y.npy>]] [--json | --md] [--quiet]',
+    'pibinn-compile build <model.json | model.pibinn> [--target wasm | mcu] [--out-dir <dir>] [--builds simd,scalar] [--max-batch <n>] [--activation-bits <k>] [--layout flash | ram] [--measure [--input <y.npy>]] [--json | --md] [--quiet]',
   options: {
     target: { type: 'string', short: 't', description: 'wasm (default) or mcu (wasm2c C for bare-metal Cortex-M)' },
     'out-dir': { type: 'string', short: 'd', description: 'output folder (default: build/<model name>, build/<model name>-mcu)' },
     builds: { type: 'string', description: 'wasm: comma-separated flavours to build: simd, scalar (default: both)' },
     'max-batch': { type: 'string', description: 'wasm: input vectors per infer_batch call (default: up to 64, within 4 MiB)' },
+    'activation-bits': {
+      type: 'string',
+      description: 'wasm: quantize activations to k bits (2..16) and use the bit-serial popcount kernel on dense and block-diagonal matrices (an approximation: see the report)',
+    },
     layout: { type: 'string', description: 'mcu: flash (default; weights stay in flash) or ram (the web build as is)' },
     measure: { type: 'boolean', description: 'mcu: build the example firmware for both emulated boards, run it in QEMU and add the MCU section to the report' },
     input: { type: 'string', short: 'i', description: 'mcu --measure: test vectors (.npy, one per row; default: seeded uniform [-1, 1])' },
@@ -50,7 +54,7 @@ async function buildWasm(model: IRModel, values: Values, err: (text: string) => 
   // Imported on use: the AssemblyScript compiler and binaryen cost ~1 s and ~150 MB to load,
   // which the other commands should not pay.
   const { buildArtifacts } = await import('../../codegen/artifacts.js');
-  const artifacts = await buildArtifacts(model, { builds: parseFlavors(values.builds), maxBatch: parseMaxBatch(values['max-batch']) }, footprintOptions(values));
+  const artifacts = await buildArtifacts(model, { builds: parseFlavors(values.builds), maxBatch: parseMaxBatch(values['max-batch']), activationBits: parseActivationBits(values['activation-bits']) }, footprintOptions(values));
   const dir = typeof values['out-dir'] === 'string' ? values['out-dir'] : join('build', model.name);
   for (const [name, contents] of artifacts.files) writeFileAtomic(join(dir, name), contents);
   err(`wrote ${[...artifacts.files.keys()].join(', ')} to ${dir}`);
@@ -111,6 +115,13 @@ function parseFlavors(value: string | boolean | undefined): Flavor[] | undefined
     fail({ code: 'PB001', file: '<command line>', message: '--builds takes a comma-separated list of simd and scalar', found: value });
   }
   return flavors as Flavor[];
+}
+
+function parseActivationBits(value: string | boolean | undefined): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const k = Number(value);
+  if (!Number.isInteger(k) || k < 2 || k > 16) fail({ code: 'PB001', file: '<command line>', message: '--activation-bits takes an integer from 2 to 16', found: value });
+  return k;
 }
 
 function parseMaxBatch(value: string | boolean | undefined): number | undefined {

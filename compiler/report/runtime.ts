@@ -25,8 +25,8 @@ export interface RuntimeBuffer {
 /** The inner kernel one matrix's products run in each build (codegen/kernel-selection.ts). */
 export interface RuntimeKernel {
   readonly matrix: string;
-  readonly simd: 'flip-add' | 'lut4' | 'lut8';
-  readonly scalar: 'flip-add' | 'lut4' | 'lut8';
+  readonly simd: 'flip-add' | 'lut4' | 'lut8' | 'bit-serial';
+  readonly scalar: 'flip-add' | 'lut4' | 'lut8' | 'bit-serial';
   readonly bitLayout: 'canonical' | 'block-major';
   /** Bytes of `scratch:lut` its tables take (0: flip-and-add, no table). */
   readonly tableBytes: number;
@@ -48,4 +48,15 @@ export interface RuntimeFootprint {
   readonly kernels: readonly RuntimeKernel[];
   /** End of the last buffer: the part of linear memory the model uses. */
   readonly usedBytes: number;
+  /** Quantized-activation builds (`--activation-bits k`): k and their measured error; else null. */
+  readonly activations: ActivationQuantization | null;
+}
+
+/** The error of a k-bit activation build against the float64 reference, measured at build time. */
+export interface ActivationQuantization {
+  readonly bits: number;
+  /** Seeded inputs (uniform in [-1, 1]) the error was measured on. */
+  readonly inputs: number;
+  readonly meanRelativeL2: number;
+  readonly maxRelativeL2: number;
 }

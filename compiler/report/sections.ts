@@ -236,6 +236,13 @@ function runtimeSection(report: FootprintReport): Section {
     ['used by buffers', formatBytes(runtime.usedBytes)],
     ['max batch', formatInt(runtime.maxBatch)],
   ];
+  if (runtime.activations !== null) {
+    const a = runtime.activations;
+    fields.push([
+      'activations',
+      `${a.bits}-bit (bit-serial kernel): relative L2 error vs the float64 reference ${a.meanRelativeL2.toExponential(2)} mean, ${a.maxRelativeL2.toExponential(2)} max over ${a.inputs} seeded inputs`,
+    ]);
+  }
   const kernels: Table = {
     headers: ['matrix', 'SIMD kernel', 'scalar kernel', 'bit layout', 'table (B)', 'why'],
     align: ['left', 'left', 'left', 'left', 'right', 'left'],

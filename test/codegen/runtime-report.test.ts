@@ -52,3 +52,25 @@ describe('pibinn-compile build', () => {
     expect(err.join('\n')).toContain('PB001');
   });
 });
+
+describe('pibinn-compile build --activation-bits', () => {
+  it('reports the measured error of the k-bit build, smaller for more bits', async () => {
+    const errorFor = async (bits: number) => {
+      const out: string[] = [];
+      const dir = mkdtempSync(join(tmpdir(), 'pibinn-bits-'));
+      const args = ['build', join(CONFORMANCE_DIR, 'dense-lista', 'model.json'), '--out-dir', dir, '--json', '--activation-bits', String(bits)];
+      expect(await main(args, (t) => out.push(t), () => {})).toBe(0);
+      const report = JSON.parse(out.join('\n'));
+      expect(new Ajv({ strict: true, allowUnionTypes: true }).validate(schema, report)).toBe(true);
+      expect(report.runtime.activations).toMatchObject({ bits, inputs: 16 });
+      expect(report.runtime.kernels.every((k: { simd: string }) => k.simd === 'bit-serial')).toBe(true);
+      return report.runtime.activations.meanRelativeL2 as number;
+    };
+    const e8 = await errorFor(8);
+    const e16 = await errorFor(16);
+    expect(e8).toBeGreaterThan(0);
+    expect(e8).toBeLessThan(0.05);
+    expect(e16).toBeLessThan(e8 / 50);
+    expect((await main(['build', join(CONFORMANCE_DIR, 'size-one', 'model.json'), '--activation-bits', '1'], () => {}, () => {}))).toBe(2);
+  });
+});
