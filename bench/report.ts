@@ -33,7 +33,7 @@ const kib = (bytes: number | null): string => (bytes === null ? '-' : (bytes / 1
 function timingTable(rows: BenchRow[], suffix: string, bounds: MachineBounds | null): string[] {
   const peers = ['ort-node-1t', 'ort-node-2t', 'ort-web-simd'];
   const graphs = ['dense', 'structured'];
-  const header = ['model', 'kernels (SIMD)', 'nnz / inference', 'SIMD', 'G w/s', ...(bounds ? ['of bound'] : []), 'scalar', 'generic SIMD', ...(suffix === 'b1' ? ['JS dense f32'] : []),
+  const header = ['model', 'kernels (SIMD)', 'nnz / inference', 'SIMD', 'G w/s', ...(bounds ? ['of bound'] : []), 'scalar', 'generic SIMD', ...(suffix === 'b1' ? ['JS dense f32'] : ['SIMD 2 workers']),
     ...graphs.flatMap((g) => peers.map((p) => `${p} ${g}`)), 'ORT 2t dense / SIMD', 'ORT 2t structured / SIMD'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
   for (const r of rows) {
@@ -43,7 +43,7 @@ function timingTable(rows: BenchRow[], suffix: string, bounds: MachineBounds | n
     const cells = [r.model, kernels, r.nnzPerInference.toLocaleString('en-US'), us(ours), gw(r.nnzPerInference, ours)];
     if (bounds) cells.push(ours == null ? '-' : `${Math.round((100 * boundSeconds(r, bounds)) / ours)} %`);
     cells.push(us(s('scalar')), us(s('generic-simd')));
-    if (suffix === 'b1') cells.push(us(s('js-dense-f32')));
+    cells.push(suffix === 'b1' ? us(s('js-dense-f32')) : us(s('simd-2w')));
     for (const g of graphs) for (const p of peers) cells.push(g === 'structured' && r.bytes.onnxStructured === null ? 'n/a' : us(s(`${p} ${g}`)));
     cells.push(ratio(s('ort-node-2t dense'), ours), ratio(s('ort-node-2t structured'), ours));
     lines.push(`| ${cells.join(' | ')} |`);

@@ -32,7 +32,7 @@ interface GenericExports extends WebAssembly.Exports {
 /** The prebuilt runtime modules, compiled once per build and shared by every loaded container. */
 const compiled = new Map<Build, Promise<WebAssembly.Module>>();
 
-async function prebuiltRuntime(build: Build): Promise<WebAssembly.Module> {
+export async function prebuiltRuntime(build: Build): Promise<WebAssembly.Module> {
   let module = compiled.get(build);
   if (module === undefined) {
     module = (build === 'simd' ? import('./prebuilt/generic-simd.js') : import('./prebuilt/generic-scalar.js')).then((m) => WebAssembly.compile(decodeBase64(m.WASM_BASE64)));
