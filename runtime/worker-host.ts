@@ -1,8 +1,8 @@
 /**
  * Starts a worker from JavaScript source, with one small interface over the two worker APIs:
  * Web Workers (browsers, Deno, Bun: a global `Worker`, started from a blob: URL as a module
- * worker) and Node's worker_threads (from a data: URL). Node's module is imported only when
- * there is no global `Worker`, so browser code never loads it.
+ * worker) and Node's worker_threads (from a data: URL). Node's module is imported only in
+ * Node, so browser code never loads it.
  */
 export interface WorkerHandle {
   post(message: unknown): void;
@@ -13,7 +13,10 @@ export interface WorkerHandle {
 }
 
 export async function startWorker(source: string): Promise<WorkerHandle> {
-  if (typeof globalThis.Worker === 'function') return startWebWorker(source);
+  // Node first: a library may have installed a global `Worker` shim in Node (onnxruntime-web
+  // does), and Node's worker_threads cannot start from the blob: URL a Web Worker uses.
+  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+  if (!isNode && typeof globalThis.Worker === 'function') return startWebWorker(source);
   const { Worker } = await import('node:worker_threads');
   const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`));
   let terminating = false;

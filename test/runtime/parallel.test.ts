@@ -98,6 +98,28 @@ function trappingModule(): Uint8Array {
   }
 }
 
+describe('worker start-up in Node', () => {
+  it('uses worker_threads even when a library has installed a global Worker shim', async () => {
+    const container = writeContainer(loadConformanceModel('dense-lista').model);
+    const shim = class {
+      constructor() {
+        throw new Error('the Web Worker shim must not be used in Node');
+      }
+    };
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'Worker');
+    Object.defineProperty(globalThis, 'Worker', { value: shim, configurable: true, writable: true });
+    try {
+      const model = await parallel({ container }, { workers: 2 });
+      const single = await loadContainer(container);
+      const inputs = randomInputs(3, 4, single.inputSize);
+      expectSameBits(await model.inferBatch(inputs, 4), single.inferBatch(inputs, 4), 'with a global Worker shim');
+    } finally {
+      if (saved) Object.defineProperty(globalThis, 'Worker', saved);
+      else delete (globalThis as { Worker?: unknown }).Worker;
+    }
+  });
+});
+
 describe('failures', () => {
   it('rejects the call when a worker traps, and names the worker', async () => {
     const model = await parallel({ specialized: { scalar: trappingModule() } }, { workers: 2, build: 'scalar', name: 'trap' });
