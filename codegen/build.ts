@@ -123,9 +123,9 @@ async function writeOutput(path: string, contents: string | Uint8Array): Promise
   }
 }
 
-/** A build is only returned if its embedded test vectors pass in this engine. */
-async function checkSelfTest(bytes: Uint8Array<ArrayBuffer>, file: string): Promise<void> {
-  const instance = await WebAssembly.instantiate(await WebAssembly.compile(bytes), {});
+/** A build is only returned if its embedded test vectors pass in this engine (with `imports`, if it has any). */
+export async function checkSelfTest(bytes: Uint8Array<ArrayBuffer>, file: string, imports: WebAssembly.Imports = {}): Promise<void> {
+  const instance = await WebAssembly.instantiate(await WebAssembly.compile(bytes), imports);
   const failures = (instance.exports.self_test as () => number)();
   if (failures !== 0) {
     fail({

@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { fail } from '../../compiler/diagnostics/diagnostic.js';
+import { checkSelfTest } from '../build.js';
 import type { IRModel } from '../../compiler/ir/types.js';
 import { compileAssemblyScript } from '../compile-as.js';
 import { embedConstants } from '../embed-constants.js';
@@ -51,7 +51,7 @@ export async function compileMcuWasm(model: IRModel, layoutKind: McuLayout, maxB
   const segment = inMemory ? memory.constants : new Uint8Array(0);
   const { bytes, memoryPages } = embedConstants(compiled, segment, memory.layout.constantsOffset, 'scalar', file);
   const layout: MemoryLayout = { ...memory.layout, memoryPages };
-  await checkSelfTest(bytes, memory.constants, layout.constantsOffset, file);
+  await checkSelfTest(bytes, file, constantImports(memory.constants, layout.constantsOffset));
   return { bytes, layout, constants: memory.constants };
 }
 
@@ -64,18 +64,4 @@ function constantImports(constants: Uint8Array, offset: number): { env: Record<s
       const_u64: (address) => view.getBigUint64(address - offset, true),
     },
   };
-}
-
-async function checkSelfTest(bytes: Uint8Array<ArrayBuffer>, constants: Uint8Array, offset: number, file: string): Promise<void> {
-  const module = await WebAssembly.compile(bytes);
-  const instance = await WebAssembly.instantiate(module, constantImports(constants, offset));
-  const failures = (instance.exports.self_test as () => number)();
-  if (failures !== 0) {
-    fail({
-      code: 'PB603',
-      file,
-      message: `${failures} embedded test vector(s) disagree with the float64 reference beyond tolerance`,
-      fix: 'this is a code generator bug; report it with the model',
-    });
-  }
 }
