@@ -42,7 +42,13 @@ export interface ParallelModel extends Omit<PibinnModel, 'infer' | 'inferBatch' 
 type Metadata = Omit<PibinnModel, 'infer' | 'inferBatch' | 'exports'>;
 
 /** Atomics.waitAsync is ES2024 (Node >= 16, Chromium, Safari 16.4): not in this project's lib. */
-type WaitAsync = (array: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
+type WaitAsync = (array: Int32Array, index: number, value: number, timeoutMs?: number) => { async: false; value: string } | { async: true; value: Promise<string> };
+
+/**
+ * The main thread re-reads the job counter at least this often: a test run once hung for 60 s
+ * waiting on a wake-up that never came (Node 20), so a missed notify now costs 20 ms, not forever.
+ */
+const WAKE_UP_POLL_MS = 20;
 
 export async function loadParallel(source: ParallelSource, options: ParallelOptions = {}): Promise<ParallelModel> {
   const workers = options.workers ?? globalThis.navigator?.hardwareConcurrency ?? 2;
@@ -108,7 +114,7 @@ export async function loadParallel(source: ParallelSource, options: ParallelOpti
 
   async function allDone(): Promise<void> {
     for (let left = Atomics.load(control, REMAINING); left !== 0; left = Atomics.load(control, REMAINING)) {
-      const wait = waitAsync!(control, REMAINING, left);
+      const wait = waitAsync!(control, REMAINING, left, WAKE_UP_POLL_MS);
       if (wait.async) await wait.value;
     }
   }
