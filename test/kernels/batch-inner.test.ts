@@ -11,6 +11,7 @@ import { compileAssemblyScript, type Flavor } from '../../codegen/compile-as.js'
 import { batchScratchBytes, chooseKernel } from '../../codegen/kernel-selection.js';
 import { RUNTIME_DIR, runtimeSources } from '../../codegen/runtime-sources.js';
 import { createRng, type Rng } from '../support/random-model.js';
+import { placeArrays } from './place.js';
 
 interface BatchExports {
   memory: WebAssembly.Memory;
@@ -35,13 +36,7 @@ describe.each<Flavor>(['simd', 'scalar'])('batch-inner products, %s build', (fla
 
   /** Copies the arrays into memory (16-aligned, after everything the module uses) and returns their addresses. */
   function place(...arrays: (Float32Array | Uint8Array)[]): number[] {
-    let at = base;
-    return arrays.map((a) => {
-      const address = at;
-      new Uint8Array(k.memory.buffer, address, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-      at = (address + a.byteLength + 16 + 15) & ~15;
-      return address;
-    });
+    return placeArrays(k.memory, base, arrays);
   }
 
   const bits = (rng: Rng, count: number): Uint8Array => Uint8Array.from({ length: Math.ceil(count / 8) + 8 }, () => rng.int(0, 255));

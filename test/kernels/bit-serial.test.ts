@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileAssemblyScript, type Flavor } from '../../codegen/compile-as.js';
 import { RUNTIME_DIR, runtimeSources } from '../../codegen/runtime-sources.js';
 import { createRng } from '../support/random-model.js';
+import { placeArrays } from './place.js';
 
 interface BitSerialExports {
   memory: WebAssembly.Memory;
@@ -60,13 +61,7 @@ describe.each<Flavor>(['simd', 'scalar'])('bit-serial kernel, %s build', (flavor
   });
 
   function place(...arrays: (Float32Array | Uint8Array)[]): number[] {
-    let at = base;
-    return arrays.map((a) => {
-      const address = at;
-      new Uint8Array(k.memory.buffer, address, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-      at = (address + a.byteLength + 16 + 15) & ~15;
-      return address;
-    });
+    return placeArrays(k.memory, base, arrays);
   }
 
   it.each([1, 3, 63, 64, 65, 127, 129])('run of %i columns: exact integer row sums and bit-exact outputs', (runCols) => {

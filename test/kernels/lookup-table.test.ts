@@ -10,6 +10,7 @@ import { compileAssemblyScript, type Flavor } from '../../codegen/compile-as.js'
 import { chooseKernel, type KernelName, tableBytes } from '../../codegen/kernel-selection.js';
 import { RUNTIME_DIR, runtimeSources } from '../../codegen/runtime-sources.js';
 import { createRng, type Rng } from '../support/random-model.js';
+import { placeArrays } from './place.js';
 
 interface LookupExports {
   memory: WebAssembly.Memory;
@@ -57,13 +58,7 @@ describe.each<Flavor>(['simd', 'scalar'])('lookup-table kernels, %s build', (fla
 
   /** Copies the arrays into memory (16-aligned, after everything the module uses) and returns their addresses. */
   function place(...arrays: (Float32Array | Uint8Array)[]): number[] {
-    let at = base;
-    return arrays.map((a) => {
-      const address = at;
-      new Uint8Array(k.memory.buffer, address, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-      at = (address + a.byteLength + 16 + 15) & ~15;
-      return address;
-    });
+    return placeArrays(k.memory, base, arrays);
   }
 
   it.each([
