@@ -58,17 +58,27 @@ export function bitSerialScratchBytes(blocks: number, runCols: number, bits: num
 // Batch-inner constants of runtime-as/kernel-choice.ts.
 export const BATCH_GROUP = 32;
 const BATCH_TABLE_BYTES = 128 * 1024;
+const BATCH_BYTE_TABLE_BYTES = 256 * 1024;
+const LUT8_BATCH_MIN_ROWS = 384;
 
 /** Inputs a layer processes together in `infer_batch`: a batch-inner group where a lookup kernel runs, else 1. */
 export function batchGroup(kernels: readonly KernelChoice[], maxBatch: number): number {
   return kernels.some((k) => k.tableBytes > 0 && k.kernel.simd !== 'bit-serial') ? Math.min(maxBatch, BATCH_GROUP) : 1;
 }
 
+/** runtime-as/kernel-choice.ts's batchByteTables: whether batch-inner products build 256-entry tables. */
+export function batchByteTables(rows: number, cols: number): boolean {
+  return rows >= LUT8_BATCH_MIN_ROWS && cols % 8 === 0 && cols * BYTES_PER_COLUMN.lut8 <= LUT_BYTES_LIMIT;
+}
+
 /** runtime-as/kernel-choice.ts's batchScratchBytes: transposed inputs, row sums, one chunk of tables. */
 export function batchScratchBytes(rows: number, cols: number, count: number): number {
   const lanes = (count + 3) & ~3;
-  const chunk = Math.max(8, Math.floor(BATCH_TABLE_BYTES / (lanes * BYTES_PER_COLUMN.lut4)) & ~7);
-  return (cols + rows) * lanes * 4 + Math.min(cols, chunk) * lanes * BYTES_PER_COLUMN.lut4;
+  const byteTables = batchByteTables(rows, cols);
+  const [budget, perColumn] = byteTables ? [BATCH_BYTE_TABLE_BYTES, BYTES_PER_COLUMN.lut8] : [BATCH_TABLE_BYTES, BYTES_PER_COLUMN.lut4];
+  const chunk = Math.min(cols, Math.max(8, Math.floor(budget / (lanes * perColumn)) & ~7));
+  const tables = byteTables ? (32 + chunk * 32) * lanes * 4 : chunk * lanes * BYTES_PER_COLUMN.lut4;
+  return (cols + rows) * lanes * 4 + tables;
 }
 
 /** Scratch a matrix's products need at batch-inner group `group`: its batch-1 table or its batch-inner scratch. */

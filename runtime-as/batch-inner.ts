@@ -3,7 +3,9 @@
  * byte read and every table pick serves all inputs. The inputs' columns are first transposed
  * batch-inner (`lanes` = count rounded up to 4 f32 per column), then per group of 4 columns the
  * 16 signed sums are built for every lane (16 x lanes f32), and each row adds, per sign nibble,
- * one table entry of `lanes` floats with v128 adds.
+ * one table entry of `lanes` floats with v128 adds. LUT8 runs with many rows (batchByteTables)
+ * first sum each 8 columns' two nibble tables into 256 entries, so a row adds one entry per sign
+ * byte: half the adds, for 256 x lanes/4 adds per 8 columns spent once per chunk.
  *
  * Summation order per input is exactly lookup-table.ts's: entries ((x0' + x1') + x2') + x3', a
  * LUT4 row adds (acc + low) + high per sign byte, a LUT8 row acc + (low + high) (its 256-entry
@@ -12,7 +14,7 @@
  * BATCH_TABLE_BYTES (L2-resident); the row sums carry over between chunks in the `acc` scratch.
  */
 import { constU64 } from './constants';
-import { batchChunkColumns, batchLanes, KERNEL_LUT8 } from './kernel-choice';
+import { batchByteTables, batchChunkColumns, batchLanes, KERNEL_LUT8 } from './kernel-choice';
 
 /** Columns [0, cols) of `count` vectors at v (stride vStride f32) to xt[c * lanes + b]; padding lanes get 0. */
 @inline function transpose(xt: usize, v: usize, vStride: i32, cols: i32, count: i32, lanes: i32): void {
@@ -61,6 +63,29 @@ import { batchChunkColumns, batchLanes, KERNEL_LUT8 } from './kernel-choice';
   }
 }
 
+/**
+ * Per group of 8 of `cols` transposed columns, the 256 entries 16 h + l = low[l] + high[h] x
+ * `lanes` f32 at `table` (as lookup-table.ts's byteTable), from the group's two nibble tables,
+ * built at `nibbles` (32 entries).
+ */
+@inline function buildByteTables(table: usize, nibbles: usize, xt: usize, cols: i32, lanes: i32): void {
+  const entry = <usize>lanes << 2;
+  for (let g: i32 = 0; g < cols; g += 8, table += entry << 8) {
+    buildTables(nibbles, xt + <usize>g * entry, 8, lanes);
+    for (let h: usize = 0; h < 16; h++) {
+      const high = nibbles + ((16 + h) * entry);
+      const row = table + (h << 4) * entry;
+      for (let q: usize = 0; q < entry; q += 16) {
+        const hv = v128.load(high + q);
+        for (let l: usize = 0; l < 16; l++) {
+          const at = l * entry + q;
+          v128.store(row + at, f32x4.add(v128.load(nibbles + at), hv));
+        }
+      }
+    }
+  }
+}
+
 /** acc plus the two nibble entries of sign byte b, in the batch-1 kernel's order. */
 @inline function addByte(kernel: i32, acc: v128, low: v128, high: v128): v128 {
   return kernel == KERNEL_LUT8 ? f32x4.add(acc, f32x4.add(low, high)) : f32x4.add(f32x4.add(acc, low), high);
@@ -71,7 +96,8 @@ import { batchChunkColumns, batchLanes, KERNEL_LUT8 } from './kernel-choice';
  * acc[q..] (zero when `first`) plus the entries the row's `bytes` sign bytes pick.
  */
 @inline function rowLanes(
-  kernel: i32, vectors: i32, acc: usize, table: usize, laneBytes: usize, signs: usize, bytes: usize, first: bool,
+  kernel: i32, byteTables: bool, vectors: i32, acc: usize, table: usize, laneBytes: usize, signs: usize, bytes: usize,
+  first: bool,
 ): void {
   const entry = laneBytes;
   const group = laneBytes << 4;
@@ -83,6 +109,18 @@ import { batchChunkColumns, batchLanes, KERNEL_LUT8 } from './kernel-choice';
   for (let k: usize = 0; k < bytes; k += 8) {
     let w = constU64(signs + k);
     const end = min<usize>(k + 8, bytes);
+    if (byteTables) {
+      for (let j = k; j < end; j++, t += group << 4, w >>= 8) {
+        const e = t + <usize>(<u32>w & 255) * entry;
+        a0 = f32x4.add(a0, v128.load(e));
+        if (vectors == 4) {
+          a1 = f32x4.add(a1, v128.load(e, 16));
+          a2 = f32x4.add(a2, v128.load(e, 32));
+          a3 = f32x4.add(a3, v128.load(e, 48));
+        }
+      }
+      continue;
+    }
     for (let j = k; j < end; j++, t += group << 1, w >>= 8) {
       const low = t + <usize>(<u32>w & 15) * entry;
       const high = t + group + <usize>((<u32>w >> 4) & 15) * entry;
@@ -115,26 +153,30 @@ import { batchChunkColumns, batchLanes, KERNEL_LUT8 } from './kernel-choice';
   const laneBytes = <usize>lanes << 2;
   const xt = scratch;
   const acc = xt + <usize>cols * laneBytes;
-  const table = acc + <usize>rows * laneBytes;
+  const nibbles = acc + <usize>rows * laneBytes;
+  const byteTables = kernel == KERNEL_LUT8 && batchByteTables(rows, cols);
+  const table = byteTables ? nibbles + (laneBytes << 5) : nibbles;
   const rowBytes = <usize>(cols >> 3);
-  const chunk = min(cols, batchChunkColumns(lanes));
+  const chunk = min(cols, batchChunkColumns(byteTables, lanes));
   transpose(xt, v, vStride, cols, count, lanes);
   for (let c0: i32 = 0; c0 < cols; c0 += chunk) {
     const chunkCols = min(chunk, cols - c0);
-    buildTables(table, xt + <usize>c0 * laneBytes, chunkCols, lanes);
+    if (byteTables) buildByteTables(table, nibbles, xt + <usize>c0 * laneBytes, chunkCols, lanes);
+    else buildTables(table, xt + <usize>c0 * laneBytes, chunkCols, lanes);
     const chunkBytes = <usize>(chunkCols >> 3);
     const first = c0 == 0;
     for (let i: i32 = 0; i < rows; i++) {
       const rowSigns = signs + <usize>i * rowBytes + <usize>(c0 >> 3);
       const rowAcc = acc + <usize>i * laneBytes;
       let q: usize = 0;
+      // One call per constant (byteTables, vectors), so each inlined copy folds its branches.
       for (; q + 64 <= laneBytes; q += 64) {
-        if (first) rowLanes(kernel, 4, rowAcc + q, table + q, laneBytes, rowSigns, chunkBytes, true);
-        else rowLanes(kernel, 4, rowAcc + q, table + q, laneBytes, rowSigns, chunkBytes, false);
+        if (byteTables) rowLanes(kernel, true, 4, rowAcc + q, table + q, laneBytes, rowSigns, chunkBytes, first);
+        else rowLanes(kernel, false, 4, rowAcc + q, table + q, laneBytes, rowSigns, chunkBytes, first);
       }
       for (; q < laneBytes; q += 16) {
-        if (first) rowLanes(kernel, 1, rowAcc + q, table + q, laneBytes, rowSigns, chunkBytes, true);
-        else rowLanes(kernel, 1, rowAcc + q, table + q, laneBytes, rowSigns, chunkBytes, false);
+        if (byteTables) rowLanes(kernel, true, 1, rowAcc + q, table + q, laneBytes, rowSigns, chunkBytes, first);
+        else rowLanes(kernel, false, 1, rowAcc + q, table + q, laneBytes, rowSigns, chunkBytes, first);
       }
     }
   }

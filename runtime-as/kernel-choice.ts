@@ -62,13 +62,41 @@ export const BATCH_TABLE_BYTES: i32 = 128 * 1024;
   return (count + 3) & ~3;
 }
 
-/** Columns (a multiple of 8) whose tables of `lanes` lanes fit BATCH_TABLE_BYTES: 16 entries per 4 columns. */
-@inline export function batchChunkColumns(lanes: i32): i32 {
-  return max(8, (BATCH_TABLE_BYTES / (lanes * LUT4_BYTES_PER_COLUMN)) & ~7);
+/** Columns (a multiple of 8) whose tables of `lanes` lanes fit `budget` bytes at `bytesPerColumn` per lane. */
+@inline function chunkColumns(budget: i32, lanes: i32, bytesPerColumn: i32): i32 {
+  return max(8, (budget / (lanes * bytesPerColumn)) & ~7);
 }
 
-/** Scratch of a batch-inner product for `count` inputs: transposed inputs, row sums, one chunk of tables. */
+/**
+ * LUT8 runs with at least this many rows build, per 8 columns, the 256 entries low + high for
+ * every lane (256 x lanes/4 vector adds), so each row then adds one entry per sign byte instead
+ * of summing two nibble entries: it pays once rows outnumber the 256 entries (measured, bench/).
+ * Both ways add the same floats in the same order, so the results are bit-identical.
+ */
+export const LUT8_BATCH_MIN_ROWS: i32 = 384;
+/** Bytes of 256-entry batch tables built at once (L2-resident; larger chunks cut the row-sum reloads). */
+export const BATCH_BYTE_TABLE_BYTES: i32 = 256 * 1024;
+
+/** Whether a batch-inner product over a `rows` x `cols` run builds 256-entry tables (SIMD builds only). */
+@inline export function batchByteTables(rows: i32, cols: i32): bool {
+  return rows >= LUT8_BATCH_MIN_ROWS && (cols & 7) == 0 && cols <= LUT_BYTES_LIMIT / LUT8_BYTES_PER_COLUMN;
+}
+
+/** Columns per chunk of batch-inner tables: 16 entries per 4 columns, or 256 per 8 with byte tables. */
+@inline export function batchChunkColumns(byteTables: bool, lanes: i32): i32 {
+  return byteTables
+    ? chunkColumns(BATCH_BYTE_TABLE_BYTES, lanes, LUT8_BYTES_PER_COLUMN)
+    : chunkColumns(BATCH_TABLE_BYTES, lanes, LUT4_BYTES_PER_COLUMN);
+}
+
+/**
+ * Scratch of a batch-inner product for `count` inputs: transposed inputs, row sums, one chunk of
+ * tables (with byte tables, plus the two nibble tables each 8 columns' entries are summed from).
+ */
 @inline export function batchScratchBytes(rows: i32, cols: i32, count: i32): i32 {
   const lanes = batchLanes(count);
-  return (cols + rows) * lanes * 4 + min(cols, batchChunkColumns(lanes)) * lanes * LUT4_BYTES_PER_COLUMN;
+  const byteTables = batchByteTables(rows, cols);
+  const chunk = min(cols, batchChunkColumns(byteTables, lanes));
+  const tables = byteTables ? (32 + chunk * 32) * lanes * 4 : chunk * lanes * LUT4_BYTES_PER_COLUMN;
+  return (cols + rows) * lanes * 4 + tables;
 }

@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileAssemblyScript, type Flavor } from '../../codegen/compile-as.js';
-import { batchScratchBytes, chooseKernel } from '../../codegen/kernel-selection.js';
+import { batchByteTables, batchScratchBytes, chooseKernel } from '../../codegen/kernel-selection.js';
 import { RUNTIME_DIR, runtimeSources } from '../../codegen/runtime-sources.js';
 import { createRng, type Rng } from '../support/random-model.js';
 import { placeArrays } from './place.js';
@@ -68,6 +68,8 @@ describe.each<Flavor>(['simd', 'scalar'])('batch-inner products, %s build', (fla
 
   it.each([
     [8, 8, 2], [9, 72, 3], [66, 128, 5], [64, 200, 17], [300, 520, 32], [100, 1032, 32], [257, 64, 64],
+    // Byte tables (LUT8 runs of >= 384 rows): one chunk, several with a short last one, 64 lanes.
+    [384, 136, 7], [401, 264, 32], [385, 1032, 64],
   ])('dense %i x %i, %i inputs: each input bitwise equal to the batch-1 kernel', (rows, cols, count) => {
     expect(chooseKernel(rows, cols, true, flavor)).not.toBe('flip-add');
     expect(batchScratchBytes(rows, cols, count)).toBeLessThanOrEqual(SCRATCH_BYTES);
@@ -77,7 +79,7 @@ describe.each<Flavor>(['simd', 'scalar'])('batch-inner products, %s build', (fla
   });
 
   it.each([
-    [16, 16, 8, 7], [64, 64, 4, 32], [32, 8, 3, 6], [256, 32, 2, 13],
+    [16, 16, 8, 7], [64, 64, 4, 32], [32, 8, 3, 6], [256, 32, 2, 13], [384, 16, 2, 5],
   ])('block-diagonal %i x %i blocks (%i of them), %i inputs: bitwise equal to the batch-1 kernel', (blockRows, blockCols, blocks, count) => {
     expect(chooseKernel(blockRows, blockCols, true, flavor)).not.toBe('flip-add');
     const rows = blockRows * blocks;
@@ -86,8 +88,13 @@ describe.each<Flavor>(['simd', 'scalar'])('batch-inner products, %s build', (fla
       (z, v, s, lut) => k.matvec_block_diagonal(z, v, rows, blockRows, blockCols, s, -1.25, lut));
   });
 
+  it('byte tables cover the cases above: LUT8 runs from 384 rows', () => {
+    expect([batchByteTables(383, 136), batchByteTables(384, 136), batchByteTables(385, 1032), batchByteTables(384, 16)]).toEqual([false, true, true, true]);
+    expect(batchByteTables(4096, 8192), 'columns past the LUT8 limit keep nibble tables').toBe(false);
+  });
+
   it('the TypeScript mirror of the scratch size agrees with the kernels', () => {
-    for (const rows of [1, 8, 64, 1000, 4096]) {
+    for (const rows of [1, 8, 64, 383, 384, 1000, 4096]) {
       for (const cols of [8, 64, 264, 1024, 4096, 32768]) {
         for (const count of [1, 2, 3, 4, 5, 16, 31, 32, 64]) {
           expect(k.batch_scratch_bytes(rows, cols, count), `${rows} x ${cols} at ${count}`).toBe(batchScratchBytes(rows, cols, count));
