@@ -1,8 +1,9 @@
 /**
  * Emits the AssemblyScript source of a specialized module: the model's dimensions, offsets and
- * coefficients as constants, one product function per matrix calling its structure kind's kernel
- * with constant arguments (so the optimizer gets closed-form loops with constant bounds), and
- * the layer sequence of spec section 4 in float32.
+ * coefficients as constants, one product function per distinct kernel call (matrices of one
+ * shape share it) calling its structure kind's kernel with constant shape arguments (so the
+ * optimizer gets closed-form loops with constant bounds), and the layer sequence of spec
+ * section 4 in float32.
  */
 import type { IRLayer, IRMatrix, IRModel, ThresholdKind } from '../compiler/ir/types.js';
 import type { KernelChoice } from './kernel-selection.js';
@@ -42,37 +43,39 @@ function ptr(offset: number): string {
   return `<usize>${offset}`;
 }
 
-/** The kernel call for `count` inputs (z_b at z + b * rows f32, v_b at v + b * cols f32). */
+/**
+ * The kernel call for `count` inputs (z_b at z + b * rows f32, v_b at v + b * cols f32), reading
+ * the matrix's sign bits from the product function's `signs` parameter: matrices whose calls are
+ * then equal share one function (untied layers of one shape), which keeps the code small.
+ */
 function kernelCall(matrix: IRMatrix, place: MatrixPlacement, choice: KernelChoice, lut: string, activationBits?: number): string {
   const { structure } = matrix;
   if (choice.kernel.simd === 'bit-serial') {
     // A dense matrix is one block of rows x cols.
-    return `matvecBitSerialBatch(z, v, ${matrix.rows}, ${choice.tableRows}, ${choice.tableColumns}, ${ptr(place.signs)}, coef, ${activationBits}, ${lut}, count)`;
+    return `matvecBitSerialBatch(z, v, ${matrix.rows}, ${choice.tableRows}, ${choice.tableColumns}, signs, coef, ${activationBits}, ${lut}, count)`;
   }
   // Kinds without a batch-inner kernel run their batch-1 kernel per input.
   const perInput = (call: string): string =>
     `for (let b: i32 = 0; b < count; b++) ${call.replace('(z, v,', `(z + (<usize>(b * ${matrix.rows}) << 2), v + (<usize>(b * ${matrix.cols}) << 2),`)}`;
   switch (place.kind) {
     case 'dense':
-      return `matvecDenseBatch(z, v, ${matrix.rows}, ${matrix.cols}, ${ptr(place.signs)}, coef, ${lut}, count)`;
+      return `matvecDenseBatch(z, v, ${matrix.rows}, ${matrix.cols}, signs, coef, ${lut}, count)`;
     case 'block-diagonal':
       if (structure.kind !== 'block-diagonal') break;
-      return `matvecBlockDiagonalBatch(z, v, ${matrix.rows}, ${structure.blockRows}, ${structure.blockCols}, ${ptr(place.signs)}, coef, ${lut}, count)`;
+      return `matvecBlockDiagonalBatch(z, v, ${matrix.rows}, ${structure.blockRows}, ${structure.blockCols}, signs, coef, ${lut}, count)`;
     case 'banded':
       if (structure.kind !== 'banded') break;
       // Bands wider than the matrix mean the same as bands as wide as it, and then fit an i32.
-      return perInput(`matvecBanded(z, v, ${matrix.rows}, ${matrix.cols}, ${Math.min(structure.lower, matrix.rows)}, ${Math.min(structure.upper, matrix.cols)}, ${ptr(place.signs)}, coef)`);
+      return perInput(`matvecBanded(z, v, ${matrix.rows}, ${matrix.cols}, ${Math.min(structure.lower, matrix.rows)}, ${Math.min(structure.upper, matrix.cols)}, signs, coef)`);
     case 'blocks':
-      return perInput(`matvecBlocks(z, v, ${ptr(place.table)}, ${place.count}, ${ptr(place.signs)}, coef)`);
+      return perInput(`matvecBlocks(z, v, ${ptr(place.table)}, ${place.count}, signs, coef)`);
     case 'mask':
-      return perInput(`matvecSegments(z, v, ${matrix.rows}, ${ptr(place.rowStarts)}, ${ptr(place.segments)}, ${ptr(place.signs)}, coef)`);
+      return perInput(`matvecSegments(z, v, ${matrix.rows}, ${ptr(place.rowStarts)}, ${ptr(place.segments)}, signs, coef)`);
   }
   throw new Error(`placement ${place.kind} does not match structure ${structure.kind} of ${matrix.id}`);
 }
 
 export function emitModuleSource(model: IRModel, memory: PlannedMemory): string {
-  const index = new Map([...model.matrices.keys()].map((id, i) => [id, i]));
-  const product = (id: string): string => `product${index.get(id)}`;
   const coef = (id: string, sign = 1): string => f32(sign * model.scale * model.matrices.get(id)!.gain);
   const { state } = model;
   const lines: string[] = [];
@@ -100,30 +103,43 @@ export function emitModuleSource(model: IRModel, memory: PlannedMemory): string 
   out(`const TEST_EXPECTED: usize = ${memory.testExpected};`);
   out();
 
+  // One product function per distinct kernel call; `signs` tells the matrices sharing it apart.
+  const functionOf = new Map<string, number>();
+  const bodies = new Map<string, string[]>();
   for (const matrix of model.matrices.values()) {
-    out(`// ${matrix.id}: ${matrix.rows} x ${matrix.cols} ${matrix.structure.kind}, nnz ${matrix.nnz}. z_b += coef * ${matrix.id} v_b, b < count`);
-    out(`function ${product(matrix.id)}(z: usize, v: usize, coef: f32, count: i32): void {`);
     const choice = memory.layout.kernels.find((k) => k.matrix === matrix.id)!;
-    out(`  // kernel: ${choice.kernel.simd} (SIMD build), ${choice.kernel.scalar} (scalar build): ${choice.reason}`);
     const lut = ptr(choice.tableBytes > 0 ? memory.lookupTable : 0);
-    out(`  ${kernelCall(matrix, memory.matrices.get(matrix.id)!, choice, lut, memory.layout.activationBits)};`);
+    const call = kernelCall(matrix, memory.matrices.get(matrix.id)!, choice, lut, memory.layout.activationBits);
+    if (!bodies.has(call)) {
+      bodies.set(call, [`// kernel: ${choice.kernel.simd} (SIMD build), ${choice.kernel.scalar} (scalar build): ${choice.reason}`]);
+    }
+    bodies.get(call)!.push(`// ${matrix.id}: ${matrix.rows} x ${matrix.cols} ${matrix.structure.kind}, nnz ${matrix.nnz}`);
+    functionOf.set(matrix.id, [...bodies.keys()].indexOf(call));
+  }
+  [...bodies].forEach(([call, comments], f) => {
+    out(`// z_b += coef * M v_b, b < count, for the matrix M whose sign bits start at byte \`signs\`:`);
+    for (const comment of comments) out(comment);
+    out(`function product${f}(z: usize, v: usize, coef: f32, count: i32, signs: usize): void {`);
+    out(`  ${call};`);
     out('}');
     out();
-  }
+  });
+  const product = (id: string, z: string, v: string, coefficient: string): string =>
+    `product${functionOf.get(id)}(${z}, ${v}, ${coefficient}, count, ${ptr(memory.matrices.get(id)!.signs)})`;
 
   out('/** `count` (<= GROUP) contiguous inputs at y to contiguous outputs at out, layer by layer. */');
   out('function inferGroup(y: usize, out: usize, count: i32): void {');
   out('  zeroVector(X, STATE_SIZE * count); // x_0 = 0');
   for (const [id, at] of memory.cachedProducts) {
     out(`  zeroVector(${ptr(at)}, STATE_SIZE * count); // ${id} y, shared by several layers`);
-    out(`  ${product(id)}(${ptr(at)}, y, ${coef(id)}, count);`);
+    out(`  ${product(id, ptr(at), 'y', coef(id))};`);
   }
   model.layers.forEach((layer, l) => emitLayer(layer, l));
   if (model.readout === undefined) {
     out('  copyVector(out, X, STATE_SIZE * count);');
   } else {
     out(`  zeroVector(out, OUTPUT_SIZE * count);`);
-    out(`  ${product(model.readout)}(out, X, ${coef(model.readout)}, count); // readout`);
+    out(`  ${product(model.readout, 'out', 'X', coef(model.readout))}; // readout`);
   }
   out('}');
   out();
@@ -179,7 +195,7 @@ export function emitModuleSource(model: IRModel, memory: PlannedMemory): string 
     if (layer.residual !== undefined && !first) {
       residual = ptr(memory.residual);
       out(`  copyVector(${residual}, y, INPUT_SIZE * count);`);
-      out(`  ${product(layer.residual)}(${residual}, X, ${coef(layer.residual, -1)}, count); // r = y - ${layer.residual} x`);
+      out(`  ${product(layer.residual, residual, 'X', coef(layer.residual, -1))}; // r = y - ${layer.residual} x`);
     }
     for (const term of layer.terms) {
       if (term.source === 'state' && first) continue;
@@ -188,7 +204,7 @@ export function emitModuleSource(model: IRModel, memory: PlannedMemory): string 
         continue;
       }
       const v = term.source === 'state' ? 'X' : term.source === 'input' ? 'y' : residual;
-      out(`  ${product(term.matrix)}(Z, ${v}, ${coef(term.matrix)}, count); // ${term.matrix} ${term.source}`);
+      out(`  ${product(term.matrix, 'Z', v, coef(term.matrix))}; // ${term.matrix} ${term.source}`);
     }
     const theta = typeof layer.threshold.theta === 'number' ? layer.threshold.theta : 0;
     out('  for (let b: i32 = 0; b < count; b++) {');
