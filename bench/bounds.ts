@@ -1,7 +1,8 @@
 /**
  * The machine's bounds for our kernels, measured in the same run as the benchmark (single
  * thread, WebAssembly in this V8): f32x4.add rate, v128 read bandwidth from cache and from DRAM,
- * and the rate of the lookup kernels' inner step (table load + f32 add, four chains).
+ * the rate of the lookup kernels' inner step (table load + f32 add, four chains), and the two
+ * popcount forms the bit-serial kernel could use (i64.popcnt, i8x16.popcnt) in its row shape.
  */
 import { compileAssemblyScript } from '../codegen/compile-as.js';
 
@@ -38,6 +39,38 @@ export function lookup_rate(table: usize, signs: usize, words: i32): f32 {
   }
   return (a0 + a1) + (a2 + a3);
 }
+/**
+ * The bit-serial row step at k = 8 over 1024-weight rows in L1, two ways: 64 weights per plane
+ * with i64.popcnt, or 128 per plane with i8x16.popcnt (bytes widened once per row).
+ */
+export function popcnt64_rows(signs: usize, planes: usize, rows: i32): i64 {
+  let total: i64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const s = signs + (<usize>(r & 63) << 7);
+    let weighted: i64 = 0;
+    for (let w = 0; w < 16; w++) {
+      const positive = ~load<u64>(s + (<usize>w << 3));
+      for (let p = 0; p < 8; p++) weighted += <i64>popcnt(positive & load<u64>(planes + (<usize>(p * 16 + w) << 3))) << <i64>p;
+    }
+    total += weighted;
+  }
+  return total;
+}
+export function popcnt8x16_rows(signs: usize, planes: usize, rows: i32): i64 {
+  let total: i64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const s = signs + (<usize>(r & 63) << 7);
+    for (let p = 0; p < 8; p++) {
+      let counts = i8x16.splat(0);
+      for (let c: usize = 0; c < 128; c += 16) {
+        counts = i8x16.add(counts, i8x16.popcnt(v128.and(v128.not(v128.load(s + c)), v128.load(planes + (<usize>p << 7) + c))));
+      }
+      const quads = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(counts));
+      total += <i64>(i32x4.extract_lane(quads, 0) + i32x4.extract_lane(quads, 1) + i32x4.extract_lane(quads, 2) + i32x4.extract_lane(quads, 3)) << <i64>p;
+    }
+  }
+  return total;
+}
 `;
 
 export interface MachineBounds {
@@ -48,6 +81,9 @@ export interface MachineBounds {
   readonly dramReadBytesPerSecond: number;
   /** Table load + add steps per second in the LUT8 inner loop's shape (256 KiB of tables). */
   readonly lookupsPerSecond: number;
+  /** Weights per second of the bit-serial row step at k = 8 with i64.popcnt and with i8x16.popcnt. */
+  readonly popcnt64WeightsPerSecond: number;
+  readonly popcnt8x16WeightsPerSecond: number;
 }
 
 function best(run: () => void, work: number, repeats = 5): number {
@@ -68,6 +104,8 @@ export async function measureBounds(): Promise<MachineBounds> {
     add_rate(n: number): number;
     read_sum(at: number, bytes: number): number;
     lookup_rate(table: number, signs: number, words: number): number;
+    popcnt64_rows(signs: number, planes: number, rows: number): bigint;
+    popcnt8x16_rows(signs: number, planes: number, rows: number): bigint;
   };
   const base = ex.memory.buffer.byteLength;
   const dram = 256 * 1024 * 1024;
@@ -84,5 +122,19 @@ export async function measureBounds(): Promise<MachineBounds> {
     cacheReadBytesPerSecond: best(() => { for (let r = 0; r < 200; r++) ex.read_sum(base, cache); }, 200 * cache),
     dramReadBytesPerSecond: best(() => ex.read_sum(base, dram), dram, 3),
     lookupsPerSecond: best(() => { for (let r = 0; r < 4; r++) ex.lookup_rate(base, signs, words); }, 4 * words * 32),
+    ...popcountRates(ex.popcnt64_rows, ex.popcnt8x16_rows, signs, signs + 8192),
+  };
+}
+
+/** Both popcount forms on the same random bits; they must agree, or the comparison means nothing. */
+function popcountRates(
+  wide: (signs: number, planes: number, rows: number) => bigint, lanes: (signs: number, planes: number, rows: number) => bigint,
+  signs: number, planes: number,
+): Pick<MachineBounds, 'popcnt64WeightsPerSecond' | 'popcnt8x16WeightsPerSecond'> {
+  const rows = 1 << 16;
+  if (wide(signs, planes, 64) !== lanes(signs, planes, 64)) throw new Error('bench/bounds.ts: the two popcount forms disagree');
+  return {
+    popcnt64WeightsPerSecond: best(() => wide(signs, planes, rows), rows * 1024),
+    popcnt8x16WeightsPerSecond: best(() => lanes(signs, planes, rows), rows * 1024),
   };
 }

@@ -90,6 +90,7 @@ export function renderTables(result: Result): string {
     `- f32x4.add: ${(bounds.vectorAddsPerSecond / 1e9).toFixed(2)} G/s (${((4 * bounds.vectorAddsPerSecond) / 1e9).toFixed(1)} GFLOP/s)`,
     `- v128 read + add: ${(bounds.cacheReadBytesPerSecond / 1e9).toFixed(1)} GB/s from cache (256 KiB), ${(bounds.dramReadBytesPerSecond / 1e9).toFixed(1)} GB/s from DRAM (256 MiB)`,
     `- table load + add (LUT8 inner step, 4 chains): ${(bounds.lookupsPerSecond / 1e9).toFixed(2)} G/s, i.e. ${((8 * bounds.lookupsPerSecond) / 1e9).toFixed(1)} G weights/s for LUT8`,
+    `- bit-serial row step at k = 8: ${(bounds.popcnt64WeightsPerSecond / 1e9).toFixed(1)} G weights/s with i64.popcnt, ${(bounds.popcnt8x16WeightsPerSecond / 1e9).toFixed(1)} with i8x16.popcnt (the SIMD kernel uses i8x16.popcnt on rows of 128+ byte-aligned weights)`,
     '',
     '"of bound": the time the bound that applies allows (per kernel: LUT8 8 weights and LUT4 4 weights per table step, flip-and-add 4 weights per f32x4.add; or streaming the sign bits from cache / DRAM, whichever is slower) over the measured SIMD time.',
     '',
