@@ -10,8 +10,11 @@ import type { Flavor } from './compile-as.js';
 
 /** The kernels the shape rule of runtime-as/kernel-choice.ts picks from. */
 export type RuleKernel = 'flip-add' | 'lut4' | 'lut8';
-/** Plus the bit-serial kernel of k-bit activation builds (runtime-as/bit-serial.ts), a build option. */
-export type KernelName = RuleKernel | 'bit-serial';
+/**
+ * Plus the diagonal kernel of banded matrices (runtime-as/banded-diagonals.ts) and the
+ * bit-serial kernel of k-bit activation builds (runtime-as/bit-serial.ts), a build option.
+ */
+export type KernelName = RuleKernel | 'diagonal' | 'bit-serial';
 
 /** Web builds have a table scratch; MCU builds keep to flip-and-add (no table RAM, no SIMD). */
 export type KernelTarget = 'web' | 'mcu';
@@ -21,7 +24,7 @@ export interface KernelChoice {
   /** The kernel each build flavour runs. */
   readonly kernel: Readonly<Record<Flavor, KernelName>>;
   /** How the kernel reads the sign bits (docs/abi.md). */
-  readonly bitLayout: 'canonical' | 'block-major';
+  readonly bitLayout: 'canonical' | 'block-major' | 'diagonal-major';
   /** Rows sharing one table and the columns it covers (a dense matrix, or one diagonal block). */
   readonly tableRows: number;
   readonly tableColumns: number;
@@ -55,6 +58,26 @@ export function bitSerialScratchBytes(blocks: number, runCols: number, bits: num
   return blocks * bits * Math.ceil(runCols / 64) * 8 + blocks * runCols * 2;
 }
 
+// runtime-as/banded-diagonals.ts: diagonal bit streams are padded to whole 32-row passes.
+const PASS_ROWS = 32;
+
+/** The band's diagonals (lower and upper clamped to the matrix, as the kernels take them) and padded rows. */
+export function bandDiagonals(rows: number, cols: number, lower: number, upper: number): { lower: number; upper: number; count: number; paddedRows: number } {
+  const l = Math.min(lower, rows);
+  const u = Math.min(upper, cols);
+  return { lower: l, upper: u, count: l + u + 1, paddedRows: Math.ceil(rows / PASS_ROWS) * PASS_ROWS };
+}
+
+/** runtime-as/kernel-choice.ts's useDiagonals: the padded diagonals hold at most 5/4 of the band's entries. */
+export function useDiagonals(rows: number, lower: number, upper: number, nnz: number, scratchAvailable: boolean): boolean {
+  return scratchAvailable && (lower + upper + 1) * Math.ceil(rows / PASS_ROWS) * PASS_ROWS * 4 <= nnz * 5;
+}
+
+/** runtime-as/banded-diagonals.ts's diagonalScratchBytes: the zero-padded copy of x. */
+export function diagonalScratchBytes(rows: number, lower: number, upper: number): number {
+  return (Math.ceil(rows / PASS_ROWS) * PASS_ROWS + lower + upper + 1) * 4;
+}
+
 // Batch-inner constants of runtime-as/kernel-choice.ts.
 export const BATCH_GROUP = 32;
 const BATCH_TABLE_BYTES = 128 * 1024;
@@ -63,7 +86,12 @@ const LUT8_BATCH_MIN_ROWS = 384;
 
 /** Inputs a layer processes together in `infer_batch`: a batch-inner group where a lookup kernel runs, else 1. */
 export function batchGroup(kernels: readonly KernelChoice[], maxBatch: number): number {
-  return kernels.some((k) => k.tableBytes > 0 && k.kernel.simd !== 'bit-serial') ? Math.min(maxBatch, BATCH_GROUP) : 1;
+  return kernels.some(isLookup) ? Math.min(maxBatch, BATCH_GROUP) : 1;
+}
+
+/** Whether the matrix's products run a lookup-table kernel (the only ones with a batch-inner form). */
+function isLookup(choice: KernelChoice): boolean {
+  return choice.kernel.simd === 'lut4' || choice.kernel.simd === 'lut8';
 }
 
 /** runtime-as/kernel-choice.ts's batchByteTables: whether batch-inner products build 256-entry tables. */
@@ -83,8 +111,8 @@ export function batchScratchBytes(rows: number, cols: number, count: number): nu
 
 /** Scratch a matrix's products need at batch-inner group `group`: its batch-1 table or its batch-inner scratch. */
 export function scratchBytes(choice: KernelChoice, group: number): number {
-  // Bit-serial products run one input at a time on their planes.
-  if (choice.tableBytes === 0 || choice.kernel.simd === 'bit-serial') return choice.tableBytes;
+  // Bit-serial and diagonal products run one input at a time on their planes or padded x.
+  if (!isLookup(choice)) return choice.tableBytes;
   return Math.max(choice.tableBytes, group > 1 ? batchScratchBytes(choice.tableRows, choice.tableColumns, group) : 0);
 }
 
@@ -108,9 +136,25 @@ export function selectKernel(matrix: IRMatrix, target: KernelTarget, activationB
         : undefined;
   const bitLayout = structure.kind === 'blocks' ? 'block-major' : 'canonical';
   const bitSerial = activationBits !== undefined && target === 'web';
+  if (structure.kind === 'banded') {
+    const band = bandDiagonals(matrix.rows, matrix.cols, structure.lower, structure.upper);
+    if (useDiagonals(matrix.rows, band.lower, band.upper, matrix.nnz, target === 'web')) {
+      return {
+        matrix: matrix.id,
+        kernel: { simd: 'diagonal', scalar: 'diagonal' },
+        bitLayout: 'diagonal-major',
+        tableRows: 0,
+        tableColumns: 0,
+        tableBytes: diagonalScratchBytes(matrix.rows, band.lower, band.upper),
+        reason: `${band.count} diagonals x ${band.paddedRows} rows: ${((band.count * band.paddedRows) / matrix.nnz).toFixed(2)}x the band's entries`,
+      };
+    }
+  }
   if (shared === undefined) {
     const floatKernel = bitSerial ? ' (float kernel: bit-serial covers dense and block-diagonal only)' : '';
-    const reason = `${structure.kind}: rows start at different columns, so they share no table${floatKernel}`;
+    const why = structure.kind !== 'banded' ? 'rows start at different columns, so they share no table'
+      : target === 'mcu' ? 'MCU target: no scratch for the diagonal kernel' : 'diagonals padded to 32 rows would exceed 5/4 of its entries';
+    const reason = `${structure.kind}: ${why}${floatKernel}`;
     return { matrix: matrix.id, kernel: { simd: 'flip-add', scalar: 'flip-add' }, bitLayout, tableRows: 0, tableColumns: 0, tableBytes: 0, reason };
   }
   if (bitSerial) {

@@ -8,7 +8,7 @@
 import { fail } from '../compiler/diagnostics/diagnostic.js';
 import { forEachRowSegment } from '../compiler/ir/structure.js';
 import type { IRMatrix, IRModel, ScalarOrVector } from '../compiler/ir/types.js';
-import { batchGroup, type KernelChoice, type KernelTarget, scratchBytes, selectKernels } from './kernel-selection.js';
+import { bandDiagonals, batchGroup, type KernelChoice, type KernelTarget, scratchBytes, selectKernels } from './kernel-selection.js';
 
 export type BufferRegion = 'weights' | 'parameters' | 'self-test' | 'state' | 'scratch' | 'input' | 'output';
 
@@ -133,8 +133,10 @@ export function planMemory(
   const offsets = new Map<string, number>();
   const matrixPlans = new Map<string, (at: (name: string) => number) => MatrixPlacement>();
 
+  const kernels = selectKernels(model, options.kernelTarget ?? 'web', options.activationBits);
   for (const matrix of model.matrices.values()) {
-    matrixPlans.set(matrix.id, reserveMatrix(matrix, constants));
+    const diagonalMajor = kernels.find((k) => k.matrix === matrix.id)!.bitLayout === 'diagonal-major';
+    matrixPlans.set(matrix.id, reserveMatrix(matrix, diagonalMajor, constants));
   }
   const layerNames = model.layers.map((layer, l) => ({
     bias: reserveVector(`bias:layer${l}`, layer.bias, constants),
@@ -144,7 +146,6 @@ export function planMemory(
   constants.push(f32Buffer('self-test:expected', 'self-test', selfTest.expected));
 
   const cached = [...inputTermUses(model)].filter(([, uses]) => uses >= 2).map(([id]) => id);
-  const kernels = selectKernels(model, options.kernelTarget ?? 'web', options.activationBits);
   const group = batchGroup(kernels, maxBatch);
   mutable.push({ name: 'state:x', region: 'state', bytes: 4 * group * model.state });
   mutable.push({ name: 'scratch:z', region: 'scratch', bytes: 4 * group * model.state });
@@ -249,17 +250,22 @@ function u32Buffer(name: string, values: readonly number[]): Reservation {
   };
 }
 
-/** Reserves a matrix's signs (and table); returns how to resolve its placement once offsets are known. */
-function reserveMatrix(matrix: IRMatrix, constants: Reservation[]): (at: (name: string) => number) => MatrixPlacement {
+/**
+ * Reserves a matrix's signs (and table), diagonal-major for a banded matrix whose kernel reads
+ * them so; returns how to resolve its placement once offsets are known.
+ */
+function reserveMatrix(matrix: IRMatrix, diagonalMajor: boolean, constants: Reservation[]): (at: (name: string) => number) => MatrixPlacement {
   const signsName = `signs:${matrix.id}`;
   const signBytes = matrix.signs.length + SIGN_SLACK;
   const { structure } = matrix;
   switch (structure.kind) {
     case 'dense':
     case 'block-diagonal':
-    case 'banded':
-      constants.push({ name: signsName, region: 'weights', bytes: signBytes, fill: (t) => t.set(matrix.signs) });
+    case 'banded': {
+      const signs = diagonalMajor ? diagonalMajorSigns(matrix) : matrix.signs;
+      constants.push({ name: signsName, region: 'weights', bytes: signs.length + SIGN_SLACK, fill: (t) => t.set(signs) });
       return (at) => ({ kind: structure.kind, signs: at(signsName) });
+    }
     case 'blocks': {
       const { table, signs } = blockMajorSigns(matrix);
       const tableName = `blocks:${matrix.id}`;
@@ -284,6 +290,26 @@ function reserveMatrix(matrix: IRMatrix, constants: Reservation[]): (at: (name: 
       return (at) => ({ kind: 'mask', signs: at(signsName), rowStarts: at(startsName), segments: at(segmentsName) });
     }
   }
+}
+
+/**
+ * Signs of a banded matrix re-laid diagonal-major for runtime-as/banded-diagonals.ts: diagonal
+ * t = j - i + lower holds bit i for every row i (rows padded to whole passes), 0 outside the matrix.
+ */
+export function diagonalMajorSigns(matrix: IRMatrix): Uint8Array {
+  if (matrix.structure.kind !== 'banded') throw new Error('diagonalMajorSigns needs a banded structure');
+  const band = bandDiagonals(matrix.rows, matrix.cols, matrix.structure.lower, matrix.structure.upper);
+  const streamBits = band.paddedRows;
+  const signs = new Uint8Array((band.count * streamBits) / 8);
+  forEachRowSegment(matrix.structure, matrix.rows, matrix.cols, (i, colStart, colEnd, k) => {
+    for (let j = colStart; j < colEnd; j++, k++) {
+      if ((matrix.signs[k >>> 3] >> (k & 7)) & 1) {
+        const bit = (j - i + band.lower) * streamBits + i;
+        signs[bit >>> 3] |= 1 << (bit & 7);
+      }
+    }
+  });
+  return signs;
 }
 
 /**

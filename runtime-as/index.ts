@@ -8,7 +8,8 @@
 import { signedSum } from './signed-sum';
 import { matvecBanded, matvecBlockDiagonal, matvecBlockDiagonalBatch, matvecBlocks, matvecDense, matvecDenseBatch, matvecSegments } from './matvec';
 import { addVector, initPreactivation, updateState } from './elementwise';
-import { batchScratchBytes, chooseKernel } from './kernel-choice';
+import { batchScratchBytes, chooseKernel, useDiagonals } from './kernel-choice';
+import { diagonalScratchBytes, matvecBandedDiagonals } from './banded-diagonals';
 
 export { THRESHOLD_NONE, THRESHOLD_SOFT, THRESHOLD_HARD, THRESHOLD_SOFT_NONNEG } from './elementwise';
 export { outsideTolerance as outside_tolerance } from './self-test';
@@ -51,6 +52,22 @@ export function matvec_block_diagonal(
 
 export function matvec_banded(z: usize, v: usize, rows: i32, cols: i32, lower: i32, upper: i32, signs: usize, coef: f32): void {
   matvecBanded(z, v, rows, cols, lower, upper, signs, coef);
+}
+
+/** Whether banded products over `nnz` entries run over diagonals (kernel-choice.ts). */
+export function use_diagonals(rows: i32, lower: i32, upper: i32, nnz: u64, scratchAvailable: bool): bool {
+  return useDiagonals(rows, lower, upper, nnz, scratchAvailable);
+}
+
+/** `signs` diagonal-major (docs/abi.md); `scratch`: diagonal_scratch_bytes(rows, lower, upper) bytes. */
+export function matvec_banded_diagonals(
+  z: usize, v: usize, rows: i32, cols: i32, lower: i32, upper: i32, signs: usize, coef: f32, scratch: usize,
+): void {
+  matvecBandedDiagonals(z, v, rows, cols, lower, upper, signs, coef, scratch);
+}
+
+export function diagonal_scratch_bytes(rows: i32, lower: i32, upper: i32): i32 {
+  return diagonalScratchBytes(rows, lower, upper);
 }
 
 export function matvec_blocks(z: usize, v: usize, table: usize, count: i32, signs: usize, coef: f32): void {

@@ -42,6 +42,18 @@ export const LUT4_MIN_ROWS: i32 = 8;
   return KERNEL_FLIP_ADD;
 }
 
+/**
+ * Banded products run over diagonals (banded-diagonals.ts) where a scratch exists for the padded
+ * x and the diagonals, padded to whole 32-row passes, hold at most 5/4 of the band's `nnz`
+ * entries; wider bands keep flip-and-add over their long rows. lower and upper come clamped to
+ * rows and cols.
+ */
+@inline export function useDiagonals(rows: i32, lower: i32, upper: i32, nnz: u64, scratchAvailable: bool): bool {
+  const diagonals = <u64>lower + <u64>upper + 1;
+  const padded = (<u64>rows + 31) & ~(<u64>31);
+  return scratchAvailable && diagonals * padded * 4 <= nnz * 5;
+}
+
 /** Scratch bytes the kernel's table takes for a run of `runCols` columns. */
 @inline export function tableBytes(kernel: i32, runCols: i32): i32 {
   if (kernel == KERNEL_LUT8) return runCols * LUT8_BYTES_PER_COLUMN;

@@ -12,7 +12,7 @@
 import { constU64 } from './constants';
 
 // For each 4-bit nibble value, the four lane masks that flip the sign of lane l when bit l is set.
-const NIBBLE_FLIP_MASKS: usize = memory.data<u32>([
+export const NIBBLE_FLIP_MASKS: usize = memory.data<u32>([
   0, 0, 0, 0,
   0x80000000, 0, 0, 0,
   0, 0x80000000, 0, 0,

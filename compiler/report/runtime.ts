@@ -25,9 +25,9 @@ export interface RuntimeBuffer {
 /** The inner kernel one matrix's products run in each build (codegen/kernel-selection.ts). */
 export interface RuntimeKernel {
   readonly matrix: string;
-  readonly simd: 'flip-add' | 'lut4' | 'lut8' | 'bit-serial';
-  readonly scalar: 'flip-add' | 'lut4' | 'lut8' | 'bit-serial';
-  readonly bitLayout: 'canonical' | 'block-major';
+  readonly simd: 'flip-add' | 'lut4' | 'lut8' | 'diagonal' | 'bit-serial';
+  readonly scalar: 'flip-add' | 'lut4' | 'lut8' | 'diagonal' | 'bit-serial';
+  readonly bitLayout: 'canonical' | 'block-major' | 'diagonal-major';
   /** Bytes of `scratch:lut` its tables take (0: flip-and-add, no table). */
   readonly tableBytes: number;
   readonly reason: string;

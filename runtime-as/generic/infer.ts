@@ -5,6 +5,7 @@
  * shared by several layers are computed once per input, thresholds and relaxation as in
  * runtime-as/elementwise.ts. `infer_batch` runs batchGroup inputs through the layers together.
  */
+import { matvecBandedDiagonals } from '../banded-diagonals';
 import { matvecBanded, matvecBlockDiagonalBatch, matvecBlocks, matvecDenseBatch, matvecSegments } from '../matvec';
 import { addVector, copyVector, initPreactivation, updateState, zeroVector, THRESHOLD_HARD, THRESHOLD_NONE, THRESHOLD_SOFT, THRESHOLD_SOFT_NONNEG } from '../elementwise';
 import {
@@ -27,7 +28,8 @@ function product(m: MatrixInfo, z: usize, v: usize, coef: f32, count: i32): void
   for (let b: i32 = 0; b < count; b++) {
     const zb = z + (<usize>b * <usize>rows << 2);
     const vb = v + (<usize>b * <usize>m.cols << 2);
-    if (m.kind == KIND_BANDED) matvecBanded(zb, vb, rows, <i32>m.cols, m.lower, m.upper, m.signs, coef);
+    if (m.kind == KIND_BANDED && m.diagonals) matvecBandedDiagonals(zb, vb, rows, <i32>m.cols, m.lower, m.upper, m.signs, coef, lookupTable);
+    else if (m.kind == KIND_BANDED) matvecBanded(zb, vb, rows, <i32>m.cols, m.lower, m.upper, m.signs, coef);
     else if (m.kind == KIND_BLOCKS) matvecBlocks(zb, vb, m.table, m.count, m.signs, coef);
     else matvecSegments(zb, vb, rows, m.table, m.segments, m.signs, coef);
   }

@@ -9,6 +9,7 @@ import { crc32WithHole } from './crc32';
 import { bufferBase, bufferLength, fieldAt, fieldF64, fieldString, fieldU32, fieldVector, field, follow, lastLength, openBuffer, table, u32At, u8At } from './flatbuffer';
 import { isJson } from './json-check';
 import { BATCH_GROUP, batchScratchBytes, chooseKernel, tableBytes } from '../kernel-choice';
+import { diagonalScratchBytes } from '../banded-diagonals';
 import { KIND_BLOCK_DIAGONAL, KIND_DENSE, LAYER_INFO_BYTES, layerAt, MATRIX_INFO_BYTES, matrixAt, matrixCount, setBuffers, setLoaded, setLookupTable, setName, setSizes, setTables } from './model';
 import {
   fail, failed, resetStatus, statusCode, CHECKSUM_MISMATCH, INCONSISTENT, NOT_A_CONTAINER, UNSUPPORTED_VERSION, D_DUPLICATE_ID, D_IDENTIFIER,
@@ -198,13 +199,23 @@ function scratchBytes(rows: i32, cols: i32, group: i32): i32 {
   return bytes > 0 && group > 1 ? max(bytes, batchScratchBytes(rows, cols, group)) : bytes;
 }
 
-/** The largest scratch any product's kernel takes. */
+/** The largest scratch any lookup kernel takes. */
 function lookupTableBytes(group: i32): i32 {
   let bytes: i32 = 0;
   for (let i: i32 = 0; i < matrixCount; i++) {
     const m = matrixAt(i);
     if (m.kind == KIND_DENSE) bytes = max(bytes, scratchBytes(<i32>m.rows, <i32>m.cols, group));
     else if (m.kind == KIND_BLOCK_DIAGONAL) bytes = max(bytes, scratchBytes(m.blockRows, m.blockCols, group));
+  }
+  return bytes;
+}
+
+/** The largest padded x of a banded product run over diagonals. */
+function diagonalBytes(): i32 {
+  let bytes: i32 = 0;
+  for (let i: i32 = 0; i < matrixCount; i++) {
+    const m = matrixAt(i);
+    if (m.diagonals) bytes = max(bytes, diagonalScratchBytes(<i32>m.rows, m.lower, m.upper));
   }
   return bytes;
 }
@@ -229,7 +240,7 @@ function reserveBuffers(state: i64, inputSize: i64, outputSize: i64): bool {
       if (failed()) return false;
     }
   }
-  const tables = lookupTableBytes(<i32>group);
+  const tables = max(lookupTableBytes(<i32>group), diagonalBytes());
   if (tables > 0) {
     setLookupTable(reserve(<u64>tables));
     if (failed()) return false;

@@ -25,8 +25,10 @@ export const SOURCE_RESIDUAL: u32 = 2;
   blockCols: i32;
   lower: i32;
   upper: i32;
-  /** Sign bits as the kernel reads them: in the container, or a block-major copy for `blocks`. */
+  /** Sign bits as the kernel reads them: in the container, or a block-major copy for `blocks`, or a diagonal-major one for banded matrices with `diagonals`. */
   signs: usize;
+  /** Banded: its products run over diagonals (kernel-choice.ts useDiagonals). */
+  diagonals: bool;
   /** `blocks`: the kernel's table (5 u32 per block); `mask`: rows + 1 row starts. */
   table: usize;
   /** `blocks`: number of blocks; `mask`: unused. */

@@ -7,6 +7,8 @@
  */
 import { arenaMark, arenaReset, reserve } from './arena';
 import { bufferBase, f64At, fieldAt, fieldF64, fieldString, fieldU32, fieldU64, fieldU8, fieldVector, field, lastLength, u32At, u8At } from './flatbuffer';
+import { useDiagonals } from '../kernel-choice';
+import { diagonalCount, paddedDiagonalRows } from '../banded-diagonals';
 import { MatrixInfo, KIND_BANDED, KIND_BLOCK_DIAGONAL, KIND_BLOCKS, KIND_DENSE, KIND_MASK } from './model';
 import {
   fail, failed, INCONSISTENT, LIMIT_EXCEEDED, D_BLOCK_DIAGONAL, D_BLOCK_OUTSIDE, D_BLOCKS_OVERLAP, D_COUNT, D_ENCODING, D_GAIN, D_MATRIX_ID,
@@ -143,6 +145,7 @@ export function verifyMatrix(m: MatrixInfo, scale: f64): bool {
   if (nnz > MAX_NNZ) return fail(LIMIT_EXCEEDED, D_COUNT, fieldAt(t, SLOT_NNZ));
   m.coef = <f32>(scale * gain);
   m.signs = bufferBase() + <usize>signs;
+  if (kind == KIND_BANDED && useDiagonals(<i32>m.rows, m.lower, m.upper, nnz, true)) return prepareDiagonals(m);
   if (kind == KIND_BLOCKS) return prepareBlocks(m, blocks, blockCount, nnz);
   if (kind == KIND_MASK) return prepareMask(m, mask);
   return true;
@@ -196,6 +199,29 @@ function impliedNnz(m: MatrixInfo, t: i64, claimed: u64, blocks: i64, blockCount
   const bytes = (rows * cols + 7) >> 3;
   for (let k: u64 = 0; k < bytes; k++) total += <u64>popcnt(u8At(mask + <i64>k));
   return total;
+}
+
+/**
+ * Banded, run over diagonals: the signs re-laid diagonal-major (as codegen/layout.ts does for a
+ * specialized module): diagonal t = j - i + lower holds bit i of every padded row.
+ */
+function prepareDiagonals(m: MatrixInfo): bool {
+  const rows = <i32>m.rows;
+  const cols = <i64>m.cols;
+  const streamBits = <u64>paddedDiagonalRows(rows);
+  const signs = reserve(((<u64>diagonalCount(m.lower, m.upper) * streamBits) >> 3) + SIGN_SLACK);
+  if (failed()) return false;
+  let k: u64 = 0;
+  for (let i: i32 = 0; i < rows; i++) {
+    const start = max<i64>(0, <i64>i - <i64>m.lower);
+    const end = min<i64>(cols, <i64>i + <i64>m.upper + 1);
+    for (let j = start; j < end; j++, k++) {
+      copyBits(m.signs, k, signs, <u64>(j - <i64>i + <i64>m.lower) * streamBits + <u64>i, 1);
+    }
+  }
+  m.signs = signs;
+  m.diagonals = true;
+  return true;
 }
 
 /**

@@ -60,8 +60,19 @@ describe('kernel selection in a layout', () => {
     expect(bytesOf(mcu, 'state:x')).toBe(4 * model.state);
   });
 
-  it('explains why a matrix stays on flip-and-add', () => {
-    const banded = selectKernels(syntheticModel({ kind: 'banded', n: 256, block: 8 }), 'web');
-    expect(banded.every((k) => k.kernel.simd === 'flip-add' && /banded/.test(k.reason))).toBe(true);
+  it('runs narrow bands over diagonals on the web target, and says why a matrix stays on flip-and-add', () => {
+    const model = syntheticModel({ kind: 'banded', n: 256, block: 8 });
+    const web = selectKernels(model, 'web');
+    // W_k: 17 diagonals x 256 rows; B (256 x 128) has empty rows from 137 on, so its diagonals would be half padding.
+    const ws = web.filter((k) => k.matrix !== 'B');
+    expect(ws.every((k) => k.kernel.simd === 'diagonal' && k.kernel.scalar === 'diagonal' && k.bitLayout === 'diagonal-major')).toBe(true);
+    expect(web.find((k) => k.matrix === 'B')).toMatchObject({ kernel: { simd: 'flip-add' }, bitLayout: 'canonical' });
+    const memory = planMemory(model, 40, selfTestVectors(model, 1), model.name);
+    expect(memory.layout.batchGroup, 'no batch-inner form: one input at a time').toBe(1);
+    expect(memory.layout.buffers.find((b) => b.name === 'scratch:lut')!.bytes).toBe(Math.max(...web.map((k) => k.tableBytes)));
+    const mcu = selectKernels(model, 'mcu');
+    expect(mcu.every((k) => k.kernel.simd === 'flip-add' && k.bitLayout === 'canonical' && /MCU/.test(k.reason))).toBe(true);
+    const wide = selectKernels(syntheticModel({ kind: 'banded', n: 64, block: 50 }), 'web');
+    expect(wide.every((k) => k.kernel.simd === 'flip-add' && /banded: diagonals/.test(k.reason))).toBe(true);
   });
 });
