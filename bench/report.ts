@@ -17,7 +17,9 @@ export function boundSeconds(row: BenchRow, bounds: MachineBounds): number {
   const rate: Record<string, number> = {
     lut8: 8 * bounds.lookupsPerSecond,
     lut4: 4 * bounds.lookupsPerSecond,
+    // Flip-and-add forms: one f32x4.add per 4 weights.
     'flip-add': 4 * bounds.vectorAddsPerSecond,
+    diagonal: 4 * bounds.vectorAddsPerSecond,
   };
   const compute = Object.entries(row.nnzByKernel).reduce((t, [kernel, nnz]) => t + nnz / rate[kernel], 0);
   const signBytes = row.nnzPerInference / 8;
