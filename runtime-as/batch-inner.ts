@@ -16,16 +16,75 @@
 import { constU64 } from './constants';
 import { batchByteTables, batchChunkColumns, batchLanes, KERNEL_LUT8 } from './kernel-choice';
 
-/** Columns [0, cols) of `count` vectors at v (stride vStride f32) to xt[c * lanes + b]; padding lanes get 0. */
+/** The 4 x 4 transpose of f32 rows r0..r3: lane l of result k is lane k of r_l. */
+@inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, k: i32): v128 {
+  const t0 = v128.shuffle<i32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<i32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<i32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<i32>(r2, r3, 2, 6, 3, 7);
+  if (k == 0) return v128.shuffle<i32>(t0, t2, 0, 1, 4, 5);
+  if (k == 1) return v128.shuffle<i32>(t0, t2, 2, 3, 6, 7);
+  if (k == 2) return v128.shuffle<i32>(t1, t3, 0, 1, 4, 5);
+  return v128.shuffle<i32>(t1, t3, 2, 3, 6, 7);
+}
+
+/** Four f32 at `at` when `present`, else zeros (the padding lanes past the batch). */
+@inline function loadOrZero(at: usize, present: bool): v128 {
+  return present ? v128.load(at) : f32x4.splat(0);
+}
+
+/**
+ * Columns [0, cols) (a multiple of 4) of `count` vectors at v (stride vStride f32) to
+ * xt[c * lanes + b], 4 x 4 at a time; padding lanes get 0.
+ */
 @inline function transpose(xt: usize, v: usize, vStride: i32, cols: i32, count: i32, lanes: i32): void {
-  for (let b: i32 = 0; b < lanes; b++) {
-    const src = v + (<usize>b * <usize>vStride << 2);
+  const laneBytes = <usize>lanes << 2;
+  const strideBytes = <usize>vStride << 2;
+  for (let b: i32 = 0; b < lanes; b += 4) {
+    const src = v + <usize>b * strideBytes;
     const dst = xt + (<usize>b << 2);
-    const laneBytes = <usize>lanes << 2;
-    if (b < count) {
-      for (let c: usize = 0; c < <usize>cols; c++) store<f32>(dst + c * laneBytes, load<f32>(src + (c << 2)));
-    } else {
-      for (let c: usize = 0; c < <usize>cols; c++) store<f32>(dst + c * laneBytes, 0);
+    for (let c: usize = 0; c < <usize>cols; c += 4) {
+      const r0 = v128.load(src + (c << 2));
+      const r1 = loadOrZero(src + strideBytes + (c << 2), b + 1 < count);
+      const r2 = loadOrZero(src + 2 * strideBytes + (c << 2), b + 2 < count);
+      const r3 = loadOrZero(src + 3 * strideBytes + (c << 2), b + 3 < count);
+      const at = dst + c * laneBytes;
+      v128.store(at, transpose4(r0, r1, r2, r3, 0));
+      v128.store(at + laneBytes, transpose4(r0, r1, r2, r3, 1));
+      v128.store(at + 2 * laneBytes, transpose4(r0, r1, r2, r3, 2));
+      v128.store(at + 3 * laneBytes, transpose4(r0, r1, r2, r3, 3));
+    }
+  }
+}
+
+/** z_b[i] += coef * acc[i * lanes + b] for b < count, i < rows: 4 rows x 4 inputs at a time. */
+@inline function scatterSums(z: usize, zStride: i32, acc: usize, rows: i32, count: i32, lanes: i32, coef: f32): void {
+  const laneBytes = <usize>lanes << 2;
+  const strideBytes = <usize>zStride << 2;
+  const c = f32x4.splat(coef);
+  const quads = rows & ~3;
+  for (let b: i32 = 0; b < count; b += 4) {
+    const zb = z + <usize>b * strideBytes;
+    for (let i: usize = 0; i < <usize>quads; i += 4) {
+      const a = acc + i * laneBytes + (<usize>b << 2);
+      const a0 = v128.load(a);
+      const a1 = v128.load(a + laneBytes);
+      const a2 = v128.load(a + 2 * laneBytes);
+      const a3 = v128.load(a + 3 * laneBytes);
+      for (let k: i32 = 0; k < 4 && b + k < count; k++) {
+        const p = zb + <usize>k * strideBytes + (i << 2);
+        const sums = k == 0 ? transpose4(a0, a1, a2, a3, 0) : k == 1 ? transpose4(a0, a1, a2, a3, 1)
+          : k == 2 ? transpose4(a0, a1, a2, a3, 2) : transpose4(a0, a1, a2, a3, 3);
+        v128.store(p, f32x4.add(v128.load(p), f32x4.mul(c, sums)));
+      }
+    }
+  }
+  // The last rows % 4 rows, one value at a time.
+  for (let b: i32 = 0; b < count; b++) {
+    const zb = z + <usize>b * strideBytes;
+    for (let i: usize = <usize>quads; i < <usize>rows; i++) {
+      const p = zb + (i << 2);
+      store<f32>(p, load<f32>(p) + coef * load<f32>(acc + i * laneBytes + (<usize>b << 2)));
     }
   }
 }
@@ -180,12 +239,5 @@ import { batchByteTables, batchChunkColumns, batchLanes, KERNEL_LUT8 } from './k
       }
     }
   }
-  for (let b: i32 = 0; b < count; b++) {
-    const zb = z + (<usize>b * <usize>zStride << 2);
-    const ab = acc + (<usize>b << 2);
-    for (let i: usize = 0; i < <usize>rows; i++) {
-      const p = zb + (i << 2);
-      store<f32>(p, load<f32>(p) + coef * load<f32>(ab + i * laneBytes));
-    }
-  }
+  scatterSums(z, zStride, acc, rows, count, lanes, coef);
 }
