@@ -15,7 +15,7 @@ import { KERNEL_LUT8, LUT4_BYTES_PER_COLUMN, LUT8_BYTES_PER_COLUMN } from './ker
 
 const S: i32 = -2147483648; // the f32 sign bit
 
-// Two 16-entry tables (x0..x3 and x4..x7) while an 8-column table is assembled from them.
+// Scalar builds: the two 16-entry tables (x0..x3 and x4..x7) an 8-column table is assembled from.
 const NIBBLE_SCRATCH: usize = memory.data(128, 16);
 
 @inline function flip(x: f32, bit: i32): f32 {
@@ -45,11 +45,14 @@ const NIBBLE_SCRATCH: usize = memory.data(128, 16);
 
 /** The 256 signed sums of x[0..7], at dst: entry 16 h + l = low[l] + high[h]. */
 @inline function byteTable(dst: usize, x: usize): void {
-  const low = NIBBLE_SCRATCH;
-  const high = NIBBLE_SCRATCH + 64;
-  nibbleTable(low, x);
-  nibbleTable(high, x + 16);
   if (ASC_FEATURE_SIMD) {
+    // The two nibble tables go in the destination's last two rows (h = 14, 15), so no static
+    // scratch is shared (threads.ts runs products on two threads): low is in registers before
+    // row 14 is written, and row 15 overwrites high only after reading high[15].
+    const low = dst + 14 * 64;
+    const high = dst + 15 * 64;
+    nibbleTable(low, x);
+    nibbleTable(high, x + 16);
     const l0 = v128.load(low);
     const l1 = v128.load(low, 16);
     const l2 = v128.load(low, 32);
@@ -63,6 +66,10 @@ const NIBBLE_SCRATCH: usize = memory.data(128, 16);
       v128.store(at, f32x4.add(l3, hv), 48);
     }
   } else {
+    const low = NIBBLE_SCRATCH;
+    const high = NIBBLE_SCRATCH + 64;
+    nibbleTable(low, x);
+    nibbleTable(high, x + 16);
     for (let h: usize = 0; h < 16; h++) {
       const hv = load<f32>(high + (h << 2));
       for (let l: usize = 0; l < 16; l++) store<f32>(dst + (((h << 4) + l) << 2), load<f32>(low + (l << 2)) + hv);

@@ -20,13 +20,23 @@ import { signedSum } from './signed-sum';
 
 /** Every entry exists; row i's signs start at bit i * cols. */
 @inline export function matvecDense(z: usize, v: usize, rows: i32, cols: i32, signs: usize, coef: f32, lut: usize): void {
+  matvecDenseRows(z, v, rows, cols, signs, coef, lut, 0, rows);
+}
+
+/**
+ * Rows [row0, row1) of matvecDense. The kernel is chosen for all `rows` and each row sums alone,
+ * so the rows of a split (threads.ts) come out exactly as in the whole product.
+ */
+@inline export function matvecDenseRows(
+  z: usize, v: usize, rows: i32, cols: i32, signs: usize, coef: f32, lut: usize, row0: i32, row1: i32,
+): void {
   const kernel = chooseKernel(rows, cols, lut != 0);
   if (kernel != KERNEL_FLIP_ADD) {
     buildTables(kernel, lut, v, cols);
-    lookupRows(kernel, z, rows, cols, lut, signs, coef);
+    lookupRows(kernel, z + (<usize>row0 << 2), row1 - row0, cols, lut, signs + <usize>row0 * <usize>(cols >> 3), coef);
     return;
   }
-  for (let i: i32 = 0; i < rows; i++) {
+  for (let i: i32 = row0; i < row1; i++) {
     accumulate(z, i, coef, signedSum(v, cols, signs, <usize>i * <usize>cols));
   }
 }
@@ -77,19 +87,25 @@ import { signedSum } from './signed-sum';
 @inline export function matvecBlockDiagonal(
   z: usize, v: usize, rows: i32, blockRows: i32, blockCols: i32, signs: usize, coef: f32, lut: usize,
 ): void {
+  matvecBlockDiagonalBlocks(z, v, blockRows, blockCols, signs, coef, lut, 0, rows / blockRows);
+}
+
+/** Diagonal blocks [block0, block1) of matvecBlockDiagonal (a split's part, as matvecDenseRows). */
+@inline export function matvecBlockDiagonalBlocks(
+  z: usize, v: usize, blockRows: i32, blockCols: i32, signs: usize, coef: f32, lut: usize, block0: i32, block1: i32,
+): void {
   const kernel = chooseKernel(blockRows, blockCols, lut != 0);
   if (kernel != KERNEL_FLIP_ADD) {
     const blockBytes = <usize>blockRows * <usize>(blockCols >> 3);
-    for (let row0: i32 = 0, b: usize = 0; row0 < rows; row0 += blockRows, b++) {
+    for (let b = <usize>block0; b < <usize>block1; b++) {
       buildTables(kernel, lut, v + b * (<usize>blockCols << 2), blockCols);
-      lookupRows(kernel, z + (<usize>row0 << 2), blockRows, blockCols, lut, signs + b * blockBytes, coef);
+      lookupRows(kernel, z + (b * <usize>blockRows << 2), blockRows, blockCols, lut, signs + b * blockBytes, coef);
     }
     return;
   }
-  let i: i32 = 0;
-  for (let col0: i32 = 0; i < rows; col0 += blockCols) {
-    const x = v + (<usize>col0 << 2);
-    for (let r: i32 = 0; r < blockRows; r++, i++) {
+  for (let b: i32 = block0; b < block1; b++) {
+    const x = v + (<usize>(b * blockCols) << 2);
+    for (let i: i32 = b * blockRows; i < (b + 1) * blockRows; i++) {
       accumulate(z, i, coef, signedSum(x, blockCols, signs, <usize>i * <usize>blockCols));
     }
   }
