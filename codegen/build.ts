@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail } from '../compiler/diagnostics/diagnostic.js';
 import type { IRModel } from '../compiler/ir/types.js';
-import { compileAssemblyScript, type Flavor } from './compile-as.js';
+import { compileAssemblyScript, type Flavor, threadFlags } from './compile-as.js';
 import { embedConstants } from './embed-constants.js';
 import { emitHeader } from './emit-header.js';
 import { emitLoader, emitLoaderTypes } from './emit-loader.js';
@@ -31,29 +31,40 @@ export interface BuildOptions {
    * (emit-module.ts selfTestTolerance). Undefined: float32 activations.
    */
   activationBits?: number;
+  /**
+   * Also build `<name>.threads.wasm`: the SIMD build over an imported shared memory, whose batch-1
+   * products a helper thread splits with the main thread (runtime-as/threads.ts; run it with
+   * runtime/threaded.ts's loadThreaded).
+   */
+  threads?: boolean;
 }
 
+/** The module files a build can produce: the two flavours and the threaded SIMD build. */
+export type ModuleKind = Flavor | 'threads';
+
 export interface BuildResult {
-  files: { simd?: string; scalar?: string; loader: string; types: string; header: string };
+  files: { [K in ModuleKind]?: string } & { loader: string; types: string; header: string };
   layout: MemoryLayout;
-  wasmBytes: { simd?: number; scalar?: number };
-  /** Wall-clock milliseconds per flavour: compile, embed, optimize, validate, self-test. */
-  buildMs: { simd?: number; scalar?: number };
+  wasmBytes: { [K in ModuleKind]?: number };
+  /** Wall-clock milliseconds per module: compile, embed, optimize, validate, self-test. */
+  buildMs: { [K in ModuleKind]?: number };
 }
 
 /** Everything a build produces, in memory. */
 export interface BuiltModule {
-  wasm: { simd?: Uint8Array<ArrayBuffer>; scalar?: Uint8Array<ArrayBuffer> };
+  wasm: { [K in ModuleKind]?: Uint8Array<ArrayBuffer> };
   loader: string;
   types: string;
   header: string;
-  /** The generated AssemblyScript, for inspection. */
+  /** The generated AssemblyScript, for inspection (the unthreaded source). */
   source: string;
   layout: MemoryLayout;
-  buildMs: { simd?: number; scalar?: number };
+  buildMs: { [K in ModuleKind]?: number };
 }
 
 const ALL_FLAVORS: readonly Flavor[] = ['simd', 'scalar'];
+const WASM_PAGE = 65536;
+const STATIC_DATA_ROOM = 65536;
 
 export async function buildModelInMemory(model: IRModel, options: Omit<BuildOptions, 'outDir'> = {}): Promise<BuiltModule> {
   const flavors = ALL_FLAVORS.filter((f) => (options.builds ?? ALL_FLAVORS).includes(f));
@@ -65,7 +76,7 @@ export async function buildModelInMemory(model: IRModel, options: Omit<BuildOpti
   if (activationBits !== undefined && !(Number.isInteger(activationBits) && activationBits >= 2 && activationBits <= 16)) {
     fail({ code: 'PB001', file: model.name, message: 'activationBits must be an integer from 2 to 16', expected: '2..16', found: String(activationBits) });
   }
-  const memory = planMemory(model, maxBatch, selfTestVectors(model), model.name, { activationBits });
+  const memory = planMemory(model, maxBatch, selfTestVectors(model), model.name, { activationBits, threads: options.threads });
   const source = emitModuleSource(model, memory);
   const files = new Map(runtimeSources());
   files.set('module.ts', source);
@@ -83,6 +94,18 @@ export async function buildModelInMemory(model: IRModel, options: Omit<BuildOpti
     memoryPages = Math.max(memoryPages, pages);
     wasm[flavor] = bytes;
     buildMs[flavor] = performance.now() - started;
+  }
+  if (options.threads) {
+    const started = performance.now();
+    const file = `${model.name}.threads.wasm`;
+    const threaded = new Map(files).set('module.ts', emitModuleSource(model, memory, true));
+    // A shared memory has a fixed size: the layout plus room for the compiler's small static data.
+    const pages = Math.ceil((memory.layout.memoryBase + STATIC_DATA_ROOM) / WASM_PAGE);
+    const compiled = await compileAssemblyScript(threaded, 'module.ts', 'simd', [...flags, ...threadFlags(pages)], file);
+    const { bytes } = embedConstants(compiled, memory.constants, memory.layout.constantsOffset, 'simd', file, true);
+    await checkSelfTest(bytes, file, { env: { memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }) } });
+    wasm.threads = bytes;
+    buildMs.threads = performance.now() - started;
   }
   const layout: MemoryLayout = { ...memory.layout, memoryPages };
   return {
@@ -102,12 +125,12 @@ export async function buildModel(model: IRModel, options: BuildOptions): Promise
   const path = (suffix: string): string => join(options.outDir, `${model.name}${suffix}`);
   const files: BuildResult['files'] = { loader: path('.js'), types: path('.d.ts'), header: path('.h') };
   const wasmBytes: BuildResult['wasmBytes'] = {};
-  for (const flavor of ALL_FLAVORS) {
-    const bytes = built.wasm[flavor];
+  for (const kind of [...ALL_FLAVORS, 'threads'] as const) {
+    const bytes = built.wasm[kind];
     if (bytes === undefined) continue;
-    files[flavor] = path(`.${flavor}.wasm`);
-    wasmBytes[flavor] = bytes.length;
-    await writeOutput(files[flavor]!, bytes);
+    files[kind] = path(`.${kind}.wasm`);
+    wasmBytes[kind] = bytes.length;
+    await writeOutput(files[kind]!, bytes);
   }
   await writeOutput(files.loader, built.loader);
   await writeOutput(files.types, built.types);

@@ -13,11 +13,20 @@ export type Flavor = 'simd' | 'scalar';
 /** Smallest runtime, no `env.abort` import: the modules import nothing at all. */
 const BASE_FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort='];
 
-/** binaryen feature set of each flavour; AS emits no target_features section, so it must be set. */
-export function flavorFeatures(flavor: Flavor): binaryen.Features {
+/** binaryen feature set of each flavour (plus atomics for threaded builds); AS emits no target_features section, so it must be set. */
+export function flavorFeatures(flavor: Flavor, threads = false): binaryen.Features {
   const mvpPlus = binaryen.Features.MutableGlobals | binaryen.Features.NontrappingFPToInt
     | binaryen.Features.SignExt | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt;
-  return flavor === 'simd' ? mvpPlus | binaryen.Features.SIMD128 : mvpPlus;
+  const features = flavor === 'simd' ? mvpPlus | binaryen.Features.SIMD128 : mvpPlus;
+  return threads ? features | binaryen.Features.Atomics : features;
+}
+
+/**
+ * asc flags of a threaded build (runtime-as/threads.ts): atomics, and a shared memory of a fixed
+ * `pages` imported as env.memory, so the main thread and the helper instantiate over one memory.
+ */
+export function threadFlags(pages: number): string[] {
+  return ['--enable', 'threads', '--importMemory', '--sharedMemory', '--initialMemory', String(pages), '--maximumMemory', String(pages)];
 }
 
 /**

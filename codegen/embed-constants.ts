@@ -18,10 +18,16 @@ interface DataSegmentApi {
   getDataSegmentInfo(segment: number): { offset: number | null; data: ArrayBuffer; passive: boolean };
 }
 
-export function embedConstants(wasm: Uint8Array, constants: Uint8Array, offset: number, flavor: Flavor, file: string): { bytes: Uint8Array<ArrayBuffer>; memoryPages: number } {
+/**
+ * `threads`: the module imports its shared memory (compile-as.ts threadFlags); the import is
+ * kept, and its active segments are applied again by every instance (the same bytes each time).
+ */
+export function embedConstants(
+  wasm: Uint8Array, constants: Uint8Array, offset: number, flavor: Flavor, file: string, threads = false,
+): { bytes: Uint8Array<ArrayBuffer>; memoryPages: number } {
   const module = binaryen.readBinary(wasm);
   try {
-    module.setFeatures(flavorFeatures(flavor));
+    module.setFeatures(flavorFeatures(flavor, threads));
     const api = module as unknown as DataSegmentApi;
     // An empty constant region (kept outside linear memory by the MCU flash layout) adds no segment.
     const segments: binaryen.MemorySegment[] = constants.length === 0 ? [] : [{ offset: module.i32.const(offset), data: constants, passive: false }];
@@ -35,7 +41,14 @@ export function embedConstants(wasm: Uint8Array, constants: Uint8Array, offset: 
     const memory = module.getMemoryInfo();
     // setMemory replaces the memory and its segments; the export is re-added under the same name.
     module.removeExport('memory');
-    module.setMemory(memory.initial, memory.max ?? -1, 'memory', segments);
+    if (threads) {
+      // asc names an imported memory in its text form only: setMemory must reuse that name.
+      const name = /\(memory \$(\S+)/.exec(module.emitText())?.[1] ?? '0';
+      module.setMemory(memory.initial, memory.max ?? -1, 'memory', segments, true, false, name);
+      module.addMemoryImport(name, 'env', 'memory', true);
+    } else {
+      module.setMemory(memory.initial, memory.max ?? -1, 'memory', segments);
+    }
     binaryen.setOptimizeLevel(3);
     binaryen.setShrinkLevel(0);
     // Keep each matrix's product its own function, as asc's -O3 does (200): binaryen.js's default

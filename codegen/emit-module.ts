@@ -8,6 +8,7 @@
 import type { IRLayer, IRMatrix, IRModel, ThresholdKind } from '../compiler/ir/types.js';
 import type { KernelChoice } from './kernel-selection.js';
 import type { MatrixPlacement, PlannedMemory } from './layout.js';
+import { helperLoop, partCall, splitFunctions } from './emit-threads.js';
 import { RUNTIME_DIR } from './runtime-sources.js';
 
 /** Self-test tolerance: relative L2 error of spec section 6, plus an absolute floor for all-zero outputs. */
@@ -78,7 +79,12 @@ function kernelCall(matrix: IRMatrix, place: MatrixPlacement, choice: KernelChoi
   throw new Error(`placement ${place.kind} does not match structure ${structure.kind} of ${matrix.id}`);
 }
 
-export function emitModuleSource(model: IRModel, memory: PlannedMemory): string {
+/**
+ * `threads`: the threaded build's source (memory.layout.threads must be set): products that have
+ * a row range form are split between the main thread and a helper (emit-threads.ts).
+ */
+export function emitModuleSource(model: IRModel, memory: PlannedMemory, threads = false): string {
+  if (threads && !memory.layout.threads) throw new Error('a threaded build needs a layout planned with threads');
   const coef = (id: string, sign = 1): string => f32(sign * model.scale * model.matrices.get(id)!.gain);
   const { state } = model;
   const lines: string[] = [];
@@ -88,6 +94,11 @@ export function emitModuleSource(model: IRModel, memory: PlannedMemory): string 
   out(`import { matvecBanded, matvecBlockDiagonalBatch, matvecBlocks, matvecDenseBatch, matvecSegments } from './${RUNTIME_DIR}/matvec';`);
   if (memory.layout.activationBits !== undefined) out(`import { matvecBitSerialBatch } from './${RUNTIME_DIR}/bit-serial';`);
   out(`import { matvecBandedDiagonals } from './${RUNTIME_DIR}/banded-diagonals';`);
+  if (threads) {
+    out(`import { matvecBandedDiagonalRows } from './${RUNTIME_DIR}/banded-diagonals';`);
+    out(`import { matvecBlockDiagonalBlocks, matvecDenseRows } from './${RUNTIME_DIR}/matvec';`);
+    out(`import { awaitJob, finishJob, helperRunning, helperStart, helperStop, jobCoef, jobProduct, jobSigns, jobV, jobZ, nextJob, postJob } from './${RUNTIME_DIR}/threads';`);
+  }
   out(`import { addVector, copyVector, initPreactivation, updateState, zeroVector } from './${RUNTIME_DIR}/elementwise';`);
   out(`import { THRESHOLD_HARD, THRESHOLD_NONE, THRESHOLD_SOFT, THRESHOLD_SOFT_NONNEG } from './${RUNTIME_DIR}/elementwise';`);
   out(`import { outsideTolerance } from './${RUNTIME_DIR}/self-test';`);
@@ -105,21 +116,26 @@ export function emitModuleSource(model: IRModel, memory: PlannedMemory): string 
   out(`const TEST_COUNT: i32 = ${memory.layout.selfTestVectors};`);
   out(`const TEST_INPUTS: usize = ${memory.testInputs};`);
   out(`const TEST_EXPECTED: usize = ${memory.testExpected};`);
+  if (threads) out(`const JOB: usize = ${memory.job};`);
   out();
 
   // One product function per distinct kernel call; `signs` tells the matrices sharing it apart.
   const functionOf = new Map<string, number>();
   const bodies = new Map<string, string[]>();
+  const parts = new Map<string, [string, string]>();
   for (const matrix of model.matrices.values()) {
     const choice = memory.layout.kernels.find((k) => k.matrix === matrix.id)!;
     const lut = ptr(choice.tableBytes > 0 ? memory.lookupTable : 0);
     const call = kernelCall(matrix, memory.matrices.get(matrix.id)!, choice, lut, memory.layout.activationBits);
     if (!bodies.has(call)) {
       bodies.set(call, [`// kernel: ${choice.kernel.simd} (SIMD build), ${choice.kernel.scalar} (scalar build): ${choice.reason}`]);
+      const first = threads ? partCall(matrix, choice, 0, memory.lookupTable) : undefined;
+      if (first !== undefined) parts.set(call, [first, partCall(matrix, choice, 1, memory.helperLookupTable)!]);
     }
     bodies.get(call)!.push(`// ${matrix.id}: ${matrix.rows} x ${matrix.cols} ${matrix.structure.kind}, nnz ${matrix.nnz}`);
     functionOf.set(matrix.id, [...bodies.keys()].indexOf(call));
   }
+  const splittable: number[] = [];
   [...bodies].forEach(([call, comments], f) => {
     out(`// z_b += coef * M v_b, b < count, for the matrix M whose sign bits start at byte \`signs\`:`);
     for (const comment of comments) out(comment);
@@ -127,9 +143,16 @@ export function emitModuleSource(model: IRModel, memory: PlannedMemory): string 
     out(`  ${call};`);
     out('}');
     out();
+    const split = parts.get(call);
+    if (split === undefined) return;
+    splittable.push(f);
+    splitFunctions(f, split).forEach((line) => out(line));
   });
-  const product = (id: string, z: string, v: string, coefficient: string): string =>
-    `product${functionOf.get(id)}(${z}, ${v}, ${coefficient}, count, ${ptr(memory.matrices.get(id)!.signs)})`;
+  if (threads) helperLoop(splittable).forEach((line) => out(line));
+  const product = (id: string, z: string, v: string, coefficient: string): string => {
+    const f = functionOf.get(id)!;
+    return `${splittable.includes(f) ? 'split' : 'product'}${f}(${z}, ${v}, ${coefficient}, count, ${ptr(memory.matrices.get(id)!.signs)})`;
+  };
 
   out('/** `count` (<= GROUP) contiguous inputs at y to contiguous outputs at out, layer by layer. */');
   out('function inferGroup(y: usize, out: usize, count: i32): void {');

@@ -45,6 +45,8 @@ export interface MemoryLayout {
   readonly kernels: readonly KernelChoice[];
   /** k of a k-bit activation build (bit-serial products, runtime-as/bit-serial.ts); absent for float32. */
   readonly activationBits?: number;
+  /** Laid out for a threaded build too (runtime-as/threads.ts): a job record and the helper's table scratch. */
+  readonly threads: boolean;
   readonly selfTestVectors: number;
   /** Initial (and only) size of the linear memory in 64 KiB pages, known once compiled. */
   readonly memoryPages: number;
@@ -72,6 +74,9 @@ export interface PlannedMemory {
   readonly preactivation: number;
   /** Table scratch of the lookup kernels (`scratch:lut`), 0 if no matrix uses one. */
   readonly lookupTable: number;
+  /** Threaded layouts: the job record (`threads:job`) and the helper thread's table scratch (`scratch:lut:helper`, 0 if none). */
+  readonly job: number;
+  readonly helperLookupTable: number;
   /** Residual scratch r (input.size), 0 if no layer has a residual term. */
   readonly residual: number;
   readonly input: number;
@@ -122,7 +127,12 @@ export interface PlanOptions {
   readonly kernelTarget?: KernelTarget;
   /** k-bit activations: dense and block-diagonal products run bit-serially, their planes in `scratch:lut`. */
   readonly activationBits?: number;
+  /** Also lay out what a threaded build needs (runtime-as/threads.ts). */
+  readonly threads?: boolean;
 }
+
+/** runtime-as/threads.ts's job record. */
+const JOB_BYTES = 64;
 
 export function planMemory(
   model: IRModel, maxBatch: number, selfTest: SelfTestVectors, file: string, options: PlanOptions = {},
@@ -154,6 +164,11 @@ export function planMemory(
   for (const id of cached) mutable.push({ name: `scratch:product:${id}`, region: 'scratch', bytes: 4 * group * model.state });
   const lutBytes = Math.max(0, ...kernels.map((k) => scratchBytes(k, group)));
   if (lutBytes > 0) mutable.push({ name: 'scratch:lut', region: 'scratch', bytes: lutBytes });
+  const threads = options.threads ?? false;
+  if (threads) {
+    mutable.push({ name: 'threads:job', region: 'scratch', bytes: JOB_BYTES });
+    if (lutBytes > 0) mutable.push({ name: 'scratch:lut:helper', region: 'scratch', bytes: lutBytes });
+  }
   mutable.push({ name: 'input', region: 'input', bytes: 4 * maxBatch * model.input.size });
   mutable.push({ name: 'output', region: 'output', bytes: 4 * maxBatch * model.output.size });
 
@@ -199,6 +214,7 @@ export function planMemory(
       batchGroup: group,
       kernels,
       ...(options.activationBits === undefined ? {} : { activationBits: options.activationBits }),
+      threads,
       selfTestVectors: selfTest.count,
     },
     constants: constantBytes,
@@ -208,6 +224,8 @@ export function planMemory(
     state: at('state:x'),
     preactivation: at('scratch:z'),
     lookupTable: lutBytes > 0 ? at('scratch:lut') : 0,
+    job: threads ? at('threads:job') : 0,
+    helperLookupTable: threads && lutBytes > 0 ? at('scratch:lut:helper') : 0,
     residual: hasResidual ? at('scratch:r') : 0,
     input: at('input'),
     output: at('output'),
