@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: inference time per model and engine, in one run so ratios are fair.
- * Ours: the specialized SIMD and scalar WebAssembly builds and the generic .pibinn runtime.
+ * Ours: the specialized SIMD and scalar WebAssembly builds, the generic .pibinn runtime, and on
+ * two cores the threaded build (batch 1) and the batch split over two workers (batch 32).
  * Peers on the same network: plain-JS dense float32 loops; ONNX Runtime Node (native, 1 and 2
  * threads) and ONNX Runtime Web (WebAssembly SIMD, 1 thread) on the dense-equivalent float32
  * graph and on the structure-aware one (peers/onnx-export.ts). Batch 1 and batch 32. Every
@@ -24,6 +25,7 @@ import { evaluate } from '../compiler/reference/evaluate.js';
 import { mulberry32 } from '../compiler/util/seeded-random.js';
 import { loadContainer } from '../runtime/index.js';
 import { loadParallel } from '../runtime/parallel.js';
+import { loadThreaded } from '../runtime/threaded.js';
 import { measureBounds, type MachineBounds } from './bounds.js';
 import { latencyChart } from './chart.js';
 import { benchModels, workPerInference } from './models.js';
@@ -75,7 +77,7 @@ async function benchModel(model: IRModel, onnxDir: string): Promise<BenchRow> {
   const reference = Array.from({ length: CHECKED }, (_, b) => evaluate(model, input(b)));
   const errorOf = (out: Float32Array) => Math.max(...reference.map((ref, b) => relativeL2(out.subarray(b * model.output.size, (b + 1) * model.output.size), ref)));
   log('  building');
-  const built = await buildModelInMemory(model, { maxBatch: BATCH });
+  const built = await buildModelInMemory(model, { maxBatch: BATCH, threads: true });
   const container = writeContainer(model);
   const engines: Timed[] = [];
   const errors: Record<string, number> = {};
@@ -106,11 +108,19 @@ async function benchModel(model: IRModel, onnxDir: string): Promise<BenchRow> {
   const graphs: OnnxGraphKind[] = hasBlocks ? ['dense', 'structured'] : ['dense'];
   const onnxBytes: Record<string, number> = {};
   const releases: (() => Promise<void>)[] = [];
-  // Multi-core option (runtime/parallel.ts): the SIMD build on 2 workers, the batch split in two.
+  // Multi-core options: the SIMD build on 2 workers, the batch split in two (runtime/parallel.ts);
+  // the threaded build, each batch-1 product's rows split with a helper thread (runtime/threaded.ts).
   const parallel = await loadParallel({ specialized: { simd: built.wasm.simd! } }, { workers: 2, build: 'simd' });
   releases.push(() => parallel.close());
   errors['simd-2w'] = errorOf(await parallel.inferBatch(inputs.subarray(0, CHECKED * model.input.size), CHECKED));
   engines.push({ name: `simd-2w b${BATCH}`, run: () => parallel.inferBatch(inputs, BATCH) });
+  const threaded = await loadThreaded(built.wasm.threads!, { name: model.name });
+  releases.push(() => threaded.close());
+  errors['simd-2t'] = errorOf(concat(Array.from({ length: CHECKED }, (_, b) => threaded.infer(input(b)))));
+  // Timed like the other builds: the raw export, the input already in linear memory.
+  const raw = threaded.exports as unknown as Exports;
+  new Float32Array(raw.memory.buffer, raw.input_ptr(), model.input.size).set(first);
+  engines.push({ name: 'simd-2t b1', run: () => raw.infer() });
   for (const graph of graphs) {
     const weightBytes = onnxWeightBytes(model, graph);
     const path = join(onnxDir, `${model.name}.${graph}.onnx`);

@@ -1,6 +1,7 @@
 /**
  * Everything `pibinn-compile build` writes for one model, produced in memory first so that a
- * failure leaves no partial output: the container, both WebAssembly flavours, the ESM loader and
+ * failure leaves no partial output: the container, both WebAssembly flavours (and the threaded
+ * build when asked for), the ESM loader and
  * its typings, the C header, and the footprint report with its runtime section.
  */
 import { writeContainer } from '../compiler/container/write.js';
@@ -26,6 +27,7 @@ export async function buildArtifacts(model: IRModel, options: Omit<BuildOptions,
   files.set(`${model.name}.pibinn`, writeContainer(model));
   if (built.wasm.simd) files.set(`${model.name}.simd.wasm`, built.wasm.simd);
   if (built.wasm.scalar) files.set(`${model.name}.scalar.wasm`, built.wasm.scalar);
+  if (built.wasm.threads) files.set(`${model.name}.threads.wasm`, built.wasm.threads);
   files.set(`${model.name}.js`, built.loader);
   files.set(`${model.name}.d.ts`, built.types);
   files.set(`${model.name}.h`, built.header);

@@ -99,8 +99,10 @@ export async function buildModelInMemory(model: IRModel, options: Omit<BuildOpti
     const started = performance.now();
     const file = `${model.name}.threads.wasm`;
     const threaded = new Map(files).set('module.ts', emitModuleSource(model, memory, true));
-    // A shared memory has a fixed size: the layout plus room for the compiler's small static data.
-    const pages = Math.ceil((memory.layout.memoryBase + STATIC_DATA_ROOM) / WASM_PAGE);
+    // A shared memory has a fixed size: the other builds' (same layout, same static data), or
+    // the layout plus room for the compiler's small static data.
+    const pages = memoryPages > 0 ? memoryPages : Math.ceil((memory.layout.memoryBase + STATIC_DATA_ROOM) / WASM_PAGE);
+    memoryPages = pages;
     const compiled = await compileAssemblyScript(threaded, 'module.ts', 'simd', [...flags, ...threadFlags(pages)], file);
     const { bytes } = embedConstants(compiled, memory.constants, memory.layout.constantsOffset, 'simd', file, true);
     await checkSelfTest(bytes, file, { env: { memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }) } });

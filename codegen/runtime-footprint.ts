@@ -1,14 +1,13 @@
 /** The report's runtime section for a specialized build: sizes read off the built modules. */
 import type { RuntimeFootprint } from '../compiler/report/runtime.js';
-import type { BuiltModule } from './build.js';
-import type { Flavor } from './compile-as.js';
+import type { BuiltModule, ModuleKind } from './build.js';
 import { wasmSectionSizes } from './wasm-sections.js';
 
 const WASM_PAGE_BYTES = 65536;
 
 export function runtimeFootprint(built: BuiltModule): RuntimeFootprint {
   const { layout } = built;
-  const flavors = (['simd', 'scalar'] as const).filter((flavor: Flavor) => built.wasm[flavor] !== undefined);
+  const flavors = (['simd', 'scalar', 'threads'] as const).filter((kind: ModuleKind) => built.wasm[kind] !== undefined);
   const last = layout.buffers.at(-1);
   return {
     kind: 'specialized',

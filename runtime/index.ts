@@ -6,6 +6,7 @@
 export { loadContainer, type ContainerOptions } from './generic.js';
 export { loadSpecialized, type SpecializedOptions, type SpecializedSources } from './specialized.js';
 export { loadParallel, type ParallelModel, type ParallelOptions, type ParallelSource } from './parallel.js';
+export { loadThreaded, type ThreadedModel, type ThreadedOptions } from './threaded.js';
 export { simdSupported, type BuildChoice } from './select-build.js';
 export type { Build, PibinnModel } from './session.js';
 export type { ByteSource } from './source.js';

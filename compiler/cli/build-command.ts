@@ -22,11 +22,12 @@ const MCU_VECTORS = 2;
 export const BUILD_COMMAND: Command = {
   summary: 'compile a model to WebAssembly (SIMD + scalar, loader, .d.ts, C header) or to C for Cortex-M (--target mcu)',
   usage:
-    'pibinn-compile build <model.json | model.pibinn> [--target wasm | mcu] [--out-dir <dir>] [--builds simd,scalar] [--max-batch <n>] [--activation-bits <k>] [--layout flash | ram] [--measure [--input <y.npy>]] [--json | --md] [--quiet]',
+    'pibinn-compile build <model.json | model.pibinn> [--target wasm | mcu] [--out-dir <dir>] [--builds simd,scalar] [--threads] [--max-batch <n>] [--activation-bits <k>] [--layout flash | ram] [--measure [--input <y.npy>]] [--json | --md] [--quiet]',
   options: {
     target: { type: 'string', short: 't', description: 'wasm (default) or mcu (wasm2c C for bare-metal Cortex-M)' },
     'out-dir': { type: 'string', short: 'd', description: 'output folder (default: build/<model name>, build/<model name>-mcu)' },
     builds: { type: 'string', description: 'wasm: comma-separated flavours to build: simd, scalar (default: both)' },
+    threads: { type: 'boolean', description: 'wasm: also build <name>.threads.wasm, which splits batch-1 products with a helper thread (run it with loadThreaded)' },
     'max-batch': { type: 'string', description: 'wasm: input vectors per infer_batch call (default: up to 64, within 4 MiB)' },
     'activation-bits': {
       type: 'string',
@@ -54,7 +55,7 @@ async function buildWasm(model: IRModel, values: Values, err: (text: string) => 
   // Imported on use: the AssemblyScript compiler and binaryen cost ~1 s and ~150 MB to load,
   // which the other commands should not pay.
   const { buildArtifacts } = await import('../../codegen/artifacts.js');
-  const artifacts = await buildArtifacts(model, { builds: parseFlavors(values.builds), maxBatch: parseMaxBatch(values['max-batch']), activationBits: parseActivationBits(values['activation-bits']) }, footprintOptions(values));
+  const artifacts = await buildArtifacts(model, { builds: parseFlavors(values.builds), maxBatch: parseMaxBatch(values['max-batch']), activationBits: parseActivationBits(values['activation-bits']), threads: values.threads === true }, footprintOptions(values));
   const dir = typeof values['out-dir'] === 'string' ? values['out-dir'] : join('build', model.name);
   for (const [name, contents] of artifacts.files) writeFileAtomic(join(dir, name), contents);
   err(`wrote ${[...artifacts.files.keys()].join(', ')} to ${dir}`);

@@ -5,7 +5,8 @@
  */
 
 export interface RuntimeBuildFootprint {
-  readonly flavor: 'simd' | 'scalar';
+  /** 'threads': the threaded SIMD build (BuildOptions.threads). */
+  readonly flavor: 'simd' | 'scalar' | 'threads';
   /** The whole .wasm file. */
   readonly wasmBytes: number;
   /** The code section (function bodies). */

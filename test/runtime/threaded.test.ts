@@ -1,0 +1,102 @@
+/**
+ * Threaded builds (BuildOptions.threads, runtime-as/threads.ts) through loadThreaded
+ * (runtime/threaded.ts): with the helper thread splitting batch-1 products, `infer` returns the
+ * single-threaded SIMD build's outputs bit for bit on the conformance models, random models of
+ * every structure kind and synthetic dense / block-diagonal / banded models, and the helper did
+ * run part of the work; `inferBatch` (unsplit) agrees too; after close() the model runs on one
+ * thread with the same results; a build without threads is refused; the CLI writes the build
+ * and reports it.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { syntheticModel } from '../../bench/synthetic-models.js';
+import { buildModelInMemory } from '../../codegen/build.js';
+import { main } from '../../compiler/cli/main.js';
+import type { IRModel } from '../../compiler/ir/types.js';
+import { mulberry32 } from '../../compiler/util/seeded-random.js';
+import { loadSpecialized, loadThreaded } from '../../runtime/index.js';
+import schema from '../../schema/footprint-report.schema.json' with { type: 'json' };
+import { CONFORMANCE_DIR, CONFORMANCE_MODELS, loadConformanceModel } from '../support/conformance.js';
+import { randomModel } from '../support/random-model.js';
+
+const INPUTS = 3;
+
+function bits(values: Float32Array): Uint32Array {
+  return new Uint32Array(values.buffer, values.byteOffset, values.length);
+}
+
+/** The job record's seq and done (runtime-as/threads.ts). */
+function jobCounters(exports: WebAssembly.Exports): { seq: number; done: number } {
+  const job = new Int32Array((exports.memory as WebAssembly.Memory).buffer, (exports.job_ptr as () => number)(), 4);
+  return { seq: Atomics.load(job, 0), done: Atomics.load(job, 1) };
+}
+
+async function expectSameAsSimd(model: IRModel): Promise<void> {
+  const built = await buildModelInMemory(model, { maxBatch: 4, builds: ['simd'], threads: true });
+  const single = await loadSpecialized({ simd: built.wasm.simd! }, { build: 'simd' });
+  const threaded = await loadThreaded(built.wasm.threads!, { name: model.name });
+  try {
+    const random = mulberry32(model.state);
+    const inputs = Float32Array.from({ length: INPUTS * model.input.size }, () => random() * 2 - 1);
+    for (let t = 0; t < INPUTS; t++) {
+      const x = inputs.subarray(t * model.input.size, (t + 1) * model.input.size);
+      expect(bits(threaded.infer(x)), `${model.name} input ${t}`).toEqual(bits(single.infer(x)));
+    }
+    expect(bits(threaded.inferBatch(inputs)), `${model.name} batch`).toEqual(bits(single.inferBatch(inputs)));
+    const { seq, done } = jobCounters(threaded.exports);
+    expect(done, 'the helper finished every job it was given').toBe(seq);
+    await threaded.close();
+    const x = inputs.subarray(0, model.input.size);
+    expect(bits(threaded.infer(x)), 'one thread after close').toEqual(bits(single.infer(x)));
+    expect(jobCounters(threaded.exports).seq, 'no job is posted without a helper').toBe(seq + 1); // close bumps seq once
+  } finally {
+    await threaded.close();
+  }
+}
+
+describe('threaded builds equal the SIMD build bit for bit', () => {
+  it.each(CONFORMANCE_MODELS)('conformance %s', async (name) => expectSameAsSimd(loadConformanceModel(name).model));
+
+  it.each(Array.from({ length: 12 }, (_, i) => i + 40))('random model, seed %i', async (seed) => expectSameAsSimd(randomModel(seed)));
+
+  // Jobs per inference: B y once, then W_2 .. W_4; banded B (512 x 256) has empty rows, keeps flip-and-add and is not split.
+  it.each([
+    [{ kind: 'dense', n: 256 }, 4], [{ kind: 'block-diagonal', n: 1024, block: 64 }, 4], [{ kind: 'block-diagonal', n: 512, block: 16 }, 4],
+    [{ kind: 'banded', n: 512, block: 8 }, 3],
+  ] as const)('synthetic %o: its products go to the helper (%i jobs per inference)', async (spec, jobs) => {
+    const model = syntheticModel({ ...spec, layers: 4 });
+    await expectSameAsSimd(model);
+    const built = await buildModelInMemory(model, { maxBatch: 1, builds: ['simd'], threads: true });
+    const threaded = await loadThreaded(built.wasm.threads!);
+    try {
+      threaded.infer(new Float32Array(model.input.size).fill(0.25));
+      expect(jobCounters(threaded.exports)).toEqual({ seq: jobs, done: jobs });
+    } finally {
+      await threaded.close();
+    }
+  });
+});
+
+describe('loadThreaded and the CLI', () => {
+  it('refuses a build without threads', async () => {
+    const built = await buildModelInMemory(syntheticModel({ kind: 'dense', n: 64, layers: 2 }), { builds: ['simd'] });
+    await expect(loadThreaded(built.wasm.simd!)).rejects.toThrow(/not a threaded build/);
+  });
+
+  it('build --threads writes <name>.threads.wasm and reports it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pibinn-threads-'));
+    const out: string[] = [];
+    const code = await main(['build', join(CONFORMANCE_DIR, 'tied-gain', 'model.json'), '--out-dir', dir, '--threads', '--json'], (t) => out.push(t), () => {});
+    expect(code).toBe(0);
+    expect(readdirSync(dir)).toContain('c-tied-gain.threads.wasm');
+    const report = JSON.parse(out.join('\n'));
+    expect(new Ajv({ strict: true, allowUnionTypes: true }).validate(schema, report)).toBe(true);
+    expect(report.runtime.builds.map((b: { flavor: string }) => b.flavor)).toEqual(['simd', 'scalar', 'threads']);
+    const threaded = await loadThreaded(readFileSync(join(dir, 'c-tied-gain.threads.wasm')));
+    expect(threaded.inputSize).toBe(loadConformanceModel('tied-gain').model.input.size);
+    await threaded.close();
+  });
+});
