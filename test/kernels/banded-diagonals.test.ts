@@ -6,14 +6,13 @@
  * the kernel rule and scratch size agrees with the kernels'.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileAssemblyScript, type Flavor } from '../../codegen/compile-as.js';
+import type { Flavor } from '../../codegen/compile-as.js';
 import { bandDiagonals, diagonalScratchBytes, useDiagonals } from '../../codegen/kernel-selection.js';
 import { diagonalMajorSigns } from '../../codegen/layout.js';
-import { RUNTIME_DIR, runtimeSources } from '../../codegen/runtime-sources.js';
 import type { IRMatrix } from '../../compiler/ir/types.js';
 import { structureNnz } from '../../compiler/ir/structure.js';
 import { createRng } from '../support/random-model.js';
-import { placeArrays } from './place.js';
+import { kernelLibrary, type Place } from './place.js';
 
 interface DiagonalExports {
   memory: WebAssembly.Memory;
@@ -35,12 +34,9 @@ function bandedMatrix(rows: number, cols: number, lower: number, upper: number, 
 
 describe.each<Flavor>(['simd', 'scalar'])('banded products over diagonals, %s build', (flavor) => {
   let k: DiagonalExports;
-  let base: number;
+  let place: Place;
   beforeAll(async () => {
-    const bytes = await compileAssemblyScript(runtimeSources(), `${RUNTIME_DIR}/index.ts`, flavor, [], 'runtime-as/index.ts');
-    k = (await WebAssembly.instantiate(bytes, {})).instance.exports as unknown as DiagonalExports;
-    base = k.memory.buffer.byteLength;
-    k.memory.grow(64);
+    ({ exports: k, place } = await kernelLibrary<DiagonalExports>(flavor, 64));
   });
 
   it.each([
@@ -87,7 +83,4 @@ describe.each<Flavor>(['simd', 'scalar'])('banded products over diagonals, %s bu
     expect(useDiagonals(256, 200, 200, structureNnz({ kind: 'banded', lower: 200, upper: 200 }, 256, 256), true), 'a band over most of the matrix').toBe(false);
   });
 
-  function place(...arrays: (Float32Array | Uint8Array)[]): number[] {
-    return placeArrays(k.memory, base, arrays);
-  }
 });

@@ -7,11 +7,10 @@
  * size agrees with the kernels'.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileAssemblyScript, type Flavor } from '../../codegen/compile-as.js';
+import type { Flavor } from '../../codegen/compile-as.js';
 import { batchByteTables, batchScratchBytes, chooseKernel } from '../../codegen/kernel-selection.js';
-import { RUNTIME_DIR, runtimeSources } from '../../codegen/runtime-sources.js';
 import { createRng, type Rng } from '../support/random-model.js';
-import { placeArrays } from './place.js';
+import { kernelLibrary, type Place } from './place.js';
 
 interface BatchExports {
   memory: WebAssembly.Memory;
@@ -26,18 +25,11 @@ const SCRATCH_BYTES = 4 * 1024 * 1024;
 
 describe.each<Flavor>(['simd', 'scalar'])('batch-inner products, %s build', (flavor) => {
   let k: BatchExports;
-  let base: number;
+  let place: Place;
   beforeAll(async () => {
-    const bytes = await compileAssemblyScript(runtimeSources(), `${RUNTIME_DIR}/index.ts`, flavor, [], 'runtime-as/index.ts');
-    k = (await WebAssembly.instantiate(bytes, {})).instance.exports as unknown as BatchExports;
-    base = k.memory.buffer.byteLength;
-    k.memory.grow(256);
+    ({ exports: k, place } = await kernelLibrary<BatchExports>(flavor, 256));
   });
 
-  /** Copies the arrays into memory (16-aligned, after everything the module uses) and returns their addresses. */
-  function place(...arrays: (Float32Array | Uint8Array)[]): number[] {
-    return placeArrays(k.memory, base, arrays);
-  }
 
   const bits = (rng: Rng, count: number): Uint8Array => Uint8Array.from({ length: Math.ceil(count / 8) + 8 }, () => rng.int(0, 255));
   const read = (address: number, length: number): Uint32Array => new Uint32Array(new Float32Array(k.memory.buffer, address, length).slice().buffer);

@@ -6,11 +6,10 @@
  * without touching rows outside the product.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileAssemblyScript, type Flavor } from '../../codegen/compile-as.js';
+import type { Flavor } from '../../codegen/compile-as.js';
 import { chooseKernel, type KernelName, tableBytes } from '../../codegen/kernel-selection.js';
-import { RUNTIME_DIR, runtimeSources } from '../../codegen/runtime-sources.js';
 import { createRng, type Rng } from '../support/random-model.js';
-import { placeArrays } from './place.js';
+import { kernelLibrary, type Place } from './place.js';
 
 interface LookupExports {
   memory: WebAssembly.Memory;
@@ -48,18 +47,11 @@ function randomBits(rng: Rng, count: number): Uint8Array {
 
 describe.each<Flavor>(['simd', 'scalar'])('lookup-table kernels, %s build', (flavor) => {
   let k: LookupExports;
-  let base: number;
+  let place: Place;
   beforeAll(async () => {
-    const bytes = await compileAssemblyScript(runtimeSources(), `${RUNTIME_DIR}/index.ts`, flavor, [], 'runtime-as/index.ts');
-    k = (await WebAssembly.instantiate(bytes, {})).instance.exports as unknown as LookupExports;
-    base = k.memory.buffer.byteLength;
-    k.memory.grow(128);
+    ({ exports: k, place } = await kernelLibrary<LookupExports>(flavor, 128));
   });
 
-  /** Copies the arrays into memory (16-aligned, after everything the module uses) and returns their addresses. */
-  function place(...arrays: (Float32Array | Uint8Array)[]): number[] {
-    return placeArrays(k.memory, base, arrays);
-  }
 
   it.each([
     [8, 8], [9, 72], [66, 128], [64, 200], [257, 64], [300, 520],

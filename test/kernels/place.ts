@@ -1,4 +1,20 @@
-/** Test-side staging of kernel arguments in a module's linear memory. */
+/** Test-side staging of kernel arguments in a module's linear memory, and the kernel library to stage them for. */
+import { compileAssemblyScript, type Flavor } from '../../codegen/compile-as.js';
+import { RUNTIME_DIR, runtimeSources } from '../../codegen/runtime-sources.js';
+
+export type Place = (...arrays: (Float32Array | Uint8Array)[]) => number[];
+
+/**
+ * The kernel library (runtime-as/index.ts) in one flavour, its memory grown by `pages`, and
+ * `place`, which stages arrays above everything the module itself uses (placeArrays).
+ */
+export async function kernelLibrary<T extends { memory: WebAssembly.Memory }>(flavor: Flavor, pages: number): Promise<{ exports: T; place: Place }> {
+  const bytes = await compileAssemblyScript(runtimeSources(), `${RUNTIME_DIR}/index.ts`, flavor, [], 'runtime-as/index.ts');
+  const exports = (await WebAssembly.instantiate(bytes, {})).instance.exports as unknown as T;
+  const base = exports.memory.buffer.byteLength;
+  exports.memory.grow(pages);
+  return { exports, place: (...arrays) => placeArrays(exports.memory, base, arrays) };
+}
 
 /**
  * Copies the arrays into `memory` from `base` on (16-aligned, 16 bytes of slack after each, so
