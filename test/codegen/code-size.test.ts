@@ -1,7 +1,7 @@
 /**
  * Code size: matrices whose kernel calls differ only in their sign bits (untied layers of one
- * shape) share one product function, and every shipped example's builds stay within the
- * 32 KiB of code per build that issue #6 sets, while still matching the reference.
+ * shape) share one product function, and every shipped example's builds (threaded included)
+ * stay within the 32 KiB of code per build that issue #6 sets, while still matching the reference.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,8 +36,8 @@ const examples = readdirSync('examples').filter((name) => existsSync(join('examp
 
 describe.each(examples)('example %s', (name) => {
   it(`builds to at most ${CODE_BUDGET / 1024} KiB of code per build`, async () => {
-    const built = await buildModelInMemory(loadModel(join('examples', name, 'model.json')).model, { maxBatch: 32 });
-    for (const flavor of ['simd', 'scalar'] as const) {
+    const built = await buildModelInMemory(loadModel(join('examples', name, 'model.json')).model, { maxBatch: 32, threads: true });
+    for (const flavor of ['simd', 'scalar', 'threads'] as const) {
       expect(wasmSectionSizes(built.wasm[flavor]!).codeBytes, flavor).toBeLessThanOrEqual(CODE_BUDGET);
     }
   });
