@@ -3,8 +3,9 @@
  * driven by playwright-core; no browser download): the page loads the ista-rademacher container
  * into the generic runtime, SIMD and scalar, and its output must agree with the float64
  * reference; a damaged container must show its diagnostic; a specialized build loaded through
- * the same API in the page must agree bit for bit with the generic runtime. The page and the
- * compiled API (dist/, so run `npm run build` first) are served by a node:http server.
+ * the same API in the page must agree bit for bit with the generic runtime, and so must the
+ * threaded build with its helper in a Web Worker. The page and the compiled API (dist/, so run
+ * `npm run build` first) are served cross-origin isolated by a node:http server.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -47,13 +48,19 @@ function expectFreshDist(): void {
 beforeAll(async () => {
   expectFreshDist();
   expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
-  const built = await buildModelInMemory(model, { builds: ['simd'] });
+  const built = await buildModelInMemory(model, { builds: ['simd'], threads: true });
   generated.set(`${model.name}.simd.wasm`, built.wasm.simd!);
+  generated.set(`${model.name}.threads.wasm`, built.wasm.threads!);
   server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^\/+/, '');
     const body = path.startsWith('generated/') ? generated.get(path.slice('generated/'.length))
       : (path.startsWith('examples/') || path.startsWith('dist/')) && !path.includes('..') && existsSync(path) && statSync(path).isFile() ? readFileSync(path) : undefined;
-    response.writeHead(body === undefined ? 404 : 200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+    // Cross-origin isolated, so pages get SharedArrayBuffer (the threaded build needs it).
+    response.writeHead(body === undefined ? 404 : 200, {
+      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+    });
     response.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -107,6 +114,24 @@ describe('browser example in headless Chromium', () => {
     })()`);
     expect([specialized.kind, specialized.build]).toEqual(['specialized', 'simd']);
     expect(specialized.output).toEqual(result.output);
+    await page.close();
+  });
+
+  it('runs the threaded build with a Web Worker helper, bit for bit equal to the SIMD build', async () => {
+    const { page } = await openExample('model=/generated/model.pibinn');
+    const outcome: { isolated: boolean; simd: number[]; threaded: number[]; jobs: number } = await page.evaluate(`(async () => {
+      const api = await import('/dist/runtime/index.js');
+      const x = Float32Array.from(${JSON.stringify(Array.from(demoInput))});
+      const simd = await api.loadSpecialized({ simd: '/generated/${model.name}.simd.wasm' });
+      const threaded = await api.loadThreaded('/generated/${model.name}.threads.wasm');
+      const output = Array.from(threaded.infer(x));
+      const jobs = new Int32Array(threaded.exports.memory.buffer, threaded.exports.job_ptr(), 2)[1];
+      await threaded.close();
+      return { isolated: crossOriginIsolated, simd: Array.from(simd.infer(x)), threaded: output, jobs };
+    })()`);
+    expect(outcome.isolated).toBe(true);
+    expect(outcome.threaded).toEqual(outcome.simd);
+    expect(outcome.jobs, 'the helper finished jobs').toBeGreaterThan(0);
     await page.close();
   });
 });
