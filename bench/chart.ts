@@ -7,7 +7,9 @@ const M = { left: 70, right: 230, top: 30, bottom: 50 };
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#7f7f7f', '#17becf', '#bcbd22'];
 const ENGINES: [string, string][] = [
   ['simd b1', 'pibinn SIMD'],
+  ['simd-2t b1', 'pibinn SIMD, 2 threads'],
   ['scalar b1', 'pibinn scalar'],
+  ['wasm-int8-dense b1', 'int8 dense WASM SIMD'],
   ['ort-node-2t dense b1', 'ORT Node 2t dense'],
   ['ort-node-2t structured b1', 'ORT Node 2t structured'],
   ['ort-web-simd structured b1', 'ORT Web structured'],

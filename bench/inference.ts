@@ -2,7 +2,8 @@
  * `npm run bench`: inference time per model and engine, in one run so ratios are fair.
  * Ours: the specialized SIMD and scalar WebAssembly builds, the generic .pibinn runtime, and on
  * two cores the threaded build (batch 1) and the batch split over two workers (batch 32).
- * Peers on the same network: plain-JS dense float32 loops; ONNX Runtime Node (native, 1 and 2
+ * Peers on the same network: plain-JS dense float32 loops; a dense int8 WebAssembly SIMD
+ * implementation (peers/dense-int8.ts); ONNX Runtime Node (native, 1 and 2
  * threads) and ONNX Runtime Web (WebAssembly SIMD, 1 thread) on the dense-equivalent float32
  * graph and on the structure-aware one (peers/onnx-export.ts). Batch 1 and batch 32. Every
  * engine's outputs are checked against the float64 reference first. The machine's bounds
@@ -29,6 +30,7 @@ import { loadThreaded } from '../runtime/threaded.js';
 import { measureBounds, type MachineBounds } from './bounds.js';
 import { latencyChart } from './chart.js';
 import { benchModels, workPerInference } from './models.js';
+import { denseInt8Runner, denseInt8Bytes } from './peers/dense-int8.js';
 import { denseJsRunner } from './peers/dense-js.js';
 import { onnxWeightBytes, type OnnxGraphKind, writeOnnx } from './peers/onnx-export.js';
 import { type OrtEngine, ortRunner } from './peers/onnx-runtime.js';
@@ -43,6 +45,7 @@ const CHECKED = 2;
 const DENSE_JS_LIMIT_BYTES = 160e6;
 const ORT_NODE_LIMIT_BYTES = 700e6;
 const ORT_WEB_LIMIT_BYTES = 300e6;
+const DENSE_INT8_LIMIT_BYTES = 1e9;
 /** k of the bit-serial rows (BuildOptions.activationBits), run on the models BIT_SERIAL_MODELS names. */
 export const BIT_SERIAL_BITS = 8;
 const BIT_SERIAL_MODELS = /^(dense-n1024|block-diagonal-64-n4096)$/;
@@ -104,6 +107,14 @@ async function benchModel(model: IRModel, onnxDir: string): Promise<BenchRow> {
   } else {
     skipped['js-dense-f32'] = `dense-equivalent weights ${(denseBytes / 1e9).toFixed(1)} GB`;
   }
+  const int8Bytes = denseInt8Bytes(model);
+  if (int8Bytes <= DENSE_INT8_LIMIT_BYTES) {
+    const int8 = await denseInt8Runner(model);
+    errors['wasm-int8-dense'] = errorOf(concat(Array.from({ length: CHECKED }, (_, b) => int8(input(b)))));
+    engines.push({ name: 'wasm-int8-dense b1', run: () => int8(first) });
+  } else {
+    skipped['wasm-int8-dense'] = `dense-equivalent int8 weights ${(int8Bytes / 1e9).toFixed(1)} GB`;
+  }
   const hasBlocks = [...model.matrices.values()].some((m) => m.structure.kind === 'block-diagonal');
   const graphs: OnnxGraphKind[] = hasBlocks ? ['dense', 'structured'] : ['dense'];
   const onnxBytes: Record<string, number> = {};
@@ -162,8 +173,8 @@ async function benchModel(model: IRModel, onnxDir: string): Promise<BenchRow> {
   const seconds: Record<string, number | null> = {};
   for (const { name } of engines) seconds[name] = name.endsWith(`b${BATCH}`) ? measured.get(name)! / (perCall[name] ?? BATCH) : measured.get(name)!;
   for (const [engine, error] of Object.entries(errors)) {
-    // k-bit builds are checked against their own, k-dependent tolerance.
-    const tolerance = engine.startsWith('bit-serial') ? selfTestTolerance(BIT_SERIAL_BITS) : TOLERANCE;
+    // k-bit builds and the int8 peer (8-bit activations) are checked against the k-bit tolerance.
+    const tolerance = engine.startsWith('bit-serial') ? selfTestTolerance(BIT_SERIAL_BITS) : engine === 'wasm-int8-dense' ? selfTestTolerance(8) : TOLERANCE;
     if (!(error <= tolerance)) log(`warning: ${model.name} ${engine}: relative error ${error} exceeds ${tolerance}`);
   }
   const work = workPerInference(model, built.layout.kernels);

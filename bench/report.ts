@@ -38,7 +38,7 @@ function timingTable(rows: BenchRow[], suffix: string, bounds: MachineBounds | n
   // Ours on 2 cores: at batch 1 the threaded build (products split by rows), at batch 32 the batch split over 2 workers.
   const twoCores = suffix === 'b1' ? 'simd-2t' : 'simd-2w';
   const header = ['model', 'kernels (SIMD)', 'nnz / inference', 'SIMD', 'G w/s', ...(bounds ? ['of bound'] : []), 'scalar', 'generic SIMD',
-    suffix === 'b1' ? 'SIMD 2 threads' : 'SIMD 2 workers', ...(suffix === 'b1' ? ['JS dense f32'] : []),
+    suffix === 'b1' ? 'SIMD 2 threads' : 'SIMD 2 workers', ...(suffix === 'b1' ? ['JS dense f32', 'int8 dense WASM SIMD'] : []),
     ...graphs.flatMap((g) => peers.map((p) => `${p} ${g}`)), 'ORT 2t dense / SIMD', 'ORT 2t structured / SIMD', 'ORT 2t dense / ours 2 cores', 'ORT 2t structured / ours 2 cores'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
   for (const r of rows) {
@@ -48,7 +48,7 @@ function timingTable(rows: BenchRow[], suffix: string, bounds: MachineBounds | n
     const cells = [r.model, kernels, r.nnzPerInference.toLocaleString('en-US'), us(ours), gw(r.nnzPerInference, ours)];
     if (bounds) cells.push(ours == null ? '-' : `${Math.round((100 * boundSeconds(r, bounds)) / ours)} %`);
     cells.push(us(s('scalar')), us(s('generic-simd')));
-    cells.push(us(s(twoCores)), ...(suffix === 'b1' ? [us(s('js-dense-f32'))] : []));
+    cells.push(us(s(twoCores)), ...(suffix === 'b1' ? [us(s('js-dense-f32')), us(s('wasm-int8-dense'))] : []));
     for (const g of graphs) for (const p of peers) cells.push(g === 'structured' && r.bytes.onnxStructured === null ? 'n/a' : us(s(`${p} ${g}`)));
     cells.push(ratio(s('ort-node-2t dense'), ours), ratio(s('ort-node-2t structured'), ours));
     cells.push(ratio(s('ort-node-2t dense'), s(twoCores)), ratio(s('ort-node-2t structured'), s(twoCores)));
