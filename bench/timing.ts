@@ -1,8 +1,9 @@
 /**
  * Timing that tolerates a shared, noisy machine: calibrate a repeat count per engine so one
  * sample takes ~target ms, then take samples round-robin across engines (so a burst of load
- * hits all of them) and report each engine's median. Engines may be async (ONNX Runtime);
- * only their promises are awaited, so synchronous engines pay no await per call.
+ * hits all of them), each after a short pause, and report each engine's median. Engines may be
+ * async (ONNX Runtime); only their promises are awaited, so synchronous engines pay no await
+ * per call.
  */
 export interface Timed {
   readonly name: string;
@@ -25,13 +26,20 @@ async function calibrate(run: Timed['run'], targetMs: number): Promise<number> {
   }
 }
 
+const COOL_DOWN_MS = 20;
+
 /** Median seconds per call of each engine, by name. */
 export async function medianSeconds(engines: readonly Timed[], samples = 7, targetMs = 60): Promise<Map<string, number>> {
   const repeats: number[] = [];
   for (const engine of engines) repeats.push(await calibrate(engine.run, targetMs));
   const times: number[][] = engines.map(() => []);
   for (let s = 0; s < samples; s++) {
-    for (const [e, engine] of engines.entries()) times[e].push((await timeRepeats(engine.run, repeats[e])) / 1000 / repeats[e]);
+    for (const [e, engine] of engines.entries()) {
+      // A pause first: multi-threaded engines (ORT's thread pool, our helper) keep spinning
+      // for a while after a call, and would take a core from the next engine's sample.
+      await new Promise((resolve) => setTimeout(resolve, COOL_DOWN_MS));
+      times[e].push((await timeRepeats(engine.run, repeats[e])) / 1000 / repeats[e]);
+    }
   }
   return new Map(engines.map((engine, e) => [engine.name, median(times[e])]));
 }
