@@ -8,7 +8,7 @@
 import type { IRLayer, IRMatrix, IRModel, ThresholdKind } from '../compiler/ir/types.js';
 import type { KernelChoice } from './kernel-selection.js';
 import type { MatrixPlacement, PlannedMemory } from './layout.js';
-import { helperLoop, partCall, splitFunctions } from './emit-threads.js';
+import { helperLoop, productChunks, type ProductChunks, splitFunctions } from './emit-threads.js';
 import { RUNTIME_DIR } from './runtime-sources.js';
 
 /** Self-test tolerance: relative L2 error of spec section 6, plus an absolute floor for all-zero outputs. */
@@ -97,7 +97,7 @@ export function emitModuleSource(model: IRModel, memory: PlannedMemory, threads 
   if (threads) {
     out(`import { matvecBandedDiagonalRows } from './${RUNTIME_DIR}/banded-diagonals';`);
     out(`import { matvecBlockDiagonalBlocks, matvecDenseRows } from './${RUNTIME_DIR}/matvec';`);
-    out(`import { awaitJob, finishJob, helperRunning, helperStart, helperStop, jobCoef, jobProduct, jobSigns, jobV, jobZ, nextJob, postJob } from './${RUNTIME_DIR}/threads';`);
+    out(`import { awaitChunks, claimChunk, countHelperChunk, finishChunk, helperRunning, helperStart, helperStop, jobCoef, jobId, jobProduct, jobSigns, jobV, jobZ, nextJob, postJob } from './${RUNTIME_DIR}/threads';`);
   }
   out(`import { addVector, copyVector, initPreactivation, updateState, zeroVector } from './${RUNTIME_DIR}/elementwise';`);
   out(`import { THRESHOLD_HARD, THRESHOLD_NONE, THRESHOLD_SOFT, THRESHOLD_SOFT_NONNEG } from './${RUNTIME_DIR}/elementwise';`);
@@ -122,15 +122,15 @@ export function emitModuleSource(model: IRModel, memory: PlannedMemory, threads 
   // One product function per distinct kernel call; `signs` tells the matrices sharing it apart.
   const functionOf = new Map<string, number>();
   const bodies = new Map<string, string[]>();
-  const parts = new Map<string, [string, string]>();
+  const parts = new Map<string, ProductChunks>();
   for (const matrix of model.matrices.values()) {
     const choice = memory.layout.kernels.find((k) => k.matrix === matrix.id)!;
     const lut = ptr(choice.tableBytes > 0 ? memory.lookupTable : 0);
     const call = kernelCall(matrix, memory.matrices.get(matrix.id)!, choice, lut, memory.layout.activationBits);
     if (!bodies.has(call)) {
       bodies.set(call, [`// kernel: ${choice.kernel.simd} (SIMD build), ${choice.kernel.scalar} (scalar build): ${choice.reason}`]);
-      const first = threads ? partCall(matrix, choice, 0, memory.lookupTable) : undefined;
-      if (first !== undefined) parts.set(call, [first, partCall(matrix, choice, 1, memory.helperLookupTable)!]);
+      const chunks = threads ? productChunks(matrix, choice) : undefined;
+      if (chunks !== undefined) parts.set(call, chunks);
     }
     bodies.get(call)!.push(`// ${matrix.id}: ${matrix.rows} x ${matrix.cols} ${matrix.structure.kind}, nnz ${matrix.nnz}`);
     functionOf.set(matrix.id, [...bodies.keys()].indexOf(call));
@@ -146,7 +146,7 @@ export function emitModuleSource(model: IRModel, memory: PlannedMemory, threads 
     const split = parts.get(call);
     if (split === undefined) return;
     splittable.push(f);
-    splitFunctions(f, split).forEach((line) => out(line));
+    splitFunctions(f, split, memory.lookupTable, memory.helperLookupTable).forEach((line) => out(line));
   });
   if (threads) helperLoop(splittable).forEach((line) => out(line));
   const product = (id: string, z: string, v: string, coefficient: string): string => {

@@ -1,55 +1,80 @@
 /**
  * The threaded build's additions to a specialized module (runtime-as/threads.ts): per product
  * function whose kernel has a row range form (dense and block-diagonal float products, banded
- * ones over diagonals), the functions computing its two row parts and the `split` that runs
- * them on two threads; the exported `helper_loop` and `job_ptr`.
+ * ones over diagonals), the functions computing one chunk of its rows and the `split` that
+ * shares the chunks with a helper thread; the exported `helper_loop` and `job_ptr`.
  */
 import type { IRMatrix } from '../compiler/ir/types.js';
 import type { KernelChoice } from './kernel-selection.js';
 import { bandDiagonals } from './kernel-selection.js';
 
-/** Rows per pass of runtime-as/banded-diagonals.ts: a banded split falls on a pass boundary. */
+/** Rows per pass of runtime-as/banded-diagonals.ts: a banded chunk starts on a pass boundary. */
 const PASS_ROWS = 32;
+/** Chunks per product: enough for the two threads to balance, few enough that claiming stays cheap. */
+const MAX_CHUNKS = 4;
+
+/** How one input's product splits into chunks: their count and the kernel call for `chunk` with table scratch `lut`. */
+export interface ProductChunks {
+  readonly count: number;
+  /** The call, with `chunk` (0 .. count - 1) and `prepare` (false: `lut` already holds this product's tables) in scope. */
+  call(lut: number): string;
+}
+
+/** `units` (row quads, blocks, passes) in chunks of `per` units: `first, end` of chunk `chunk` in units of `size`. */
+function range(units: number, size: number, total: number): { count: number; bounds: string } {
+  const count = Math.min(MAX_CHUNKS, units);
+  const per = Math.ceil(units / count) * size;
+  return { count: Math.ceil(units / Math.ceil(units / count)), bounds: `min(${total}, chunk * ${per}), min(${total}, chunk * ${per} + ${per})` };
+}
 
 /**
- * The kernel call for part `part` (0: first half of the rows, on the main thread; 1: the rest, on
- * the helper, with its own table scratch `lut`) of one input's product, or undefined if the
- * kernel has no row range form. Everything is a constant, as in the unsplit call, so the kernel
- * choice folds away (a run-time table address made V8's code 1.3x slower).
+ * The chunks of one input's product, or undefined if its kernel has no row range form. Every
+ * argument but the chunk is a constant, as in the unsplit call, so the kernel choice folds
+ * away (a run-time table address made V8's code 1.3x slower).
  */
-export function partCall(matrix: IRMatrix, choice: KernelChoice, part: 0 | 1, lut: number): string | undefined {
+export function productChunks(matrix: IRMatrix, choice: KernelChoice): ProductChunks | undefined {
   const { structure, rows, cols } = matrix;
-  const table = `<usize>${choice.tableBytes > 0 ? lut : 0}`;
-  const range = (first: number, end: number): string => (part === 0 ? `0, ${first}` : `${first}, ${end}`);
+  const table = (lut: number): string => `<usize>${choice.tableBytes > 0 ? lut : 0}`;
   if (choice.kernel.simd === 'bit-serial') return undefined;
   if (structure.kind === 'dense') {
-    return `matvecDenseRows(z, v, ${rows}, ${cols}, signs, coef, ${table}, ${range(Math.min(rows, Math.ceil(rows / 8) * 4), rows)})`;
+    const { count, bounds } = range(Math.ceil(rows / 4), 4, rows);
+    return { count, call: (lut) => `matvecDenseRows(z, v, ${rows}, ${cols}, signs, coef, ${table(lut)}, ${bounds}, prepare)` };
   }
   if (structure.kind === 'block-diagonal') {
     const blocks = rows / structure.blockRows;
-    return `matvecBlockDiagonalBlocks(z, v, ${structure.blockRows}, ${structure.blockCols}, signs, coef, ${table}, ${range(Math.ceil(blocks / 2), blocks)})`;
+    const { count, bounds } = range(blocks, 1, blocks);
+    return { count, call: (lut) => `matvecBlockDiagonalBlocks(z, v, ${structure.blockRows}, ${structure.blockCols}, signs, coef, ${table(lut)}, ${bounds})` };
   }
   if (structure.kind === 'banded' && choice.kernel.simd === 'diagonal') {
     const band = bandDiagonals(rows, cols, structure.lower, structure.upper);
-    const half = Math.min(rows, Math.ceil(rows / PASS_ROWS / 2) * PASS_ROWS);
-    return `matvecBandedDiagonalRows(z, v, ${rows}, ${cols}, ${band.lower}, ${band.upper}, signs, coef, ${table}, ${range(half, rows)})`;
+    const { count, bounds } = range(Math.ceil(rows / PASS_ROWS), PASS_ROWS, rows);
+    return { count, call: (lut) => `matvecBandedDiagonalRows(z, v, ${rows}, ${cols}, ${band.lower}, ${band.upper}, signs, coef, ${table(lut)}, ${bounds}, prepare)` };
   }
   return undefined;
 }
 
 /**
- * For product function `f` with part calls `parts`: the two part functions and `split{f}`, which
- * the layers call instead of `product{f}`: one input with the helper running is split, anything
+ * For product function `f`: its chunk functions for the main thread (table scratch `lut`) and
+ * the helper (`helperLut`), and `split{f}`, which the layers call instead of `product{f}`: one
+ * input with the helper running is posted as a job whose chunks both threads claim; anything
  * else runs whole here.
  */
-export function splitFunctions(f: number, parts: readonly [string, string]): string[] {
+export function splitFunctions(f: number, chunks: ProductChunks, lut: number, helperLut: number): string[] {
   return [
-    ...parts.flatMap((call, part) => [`function part${f}_${part}(z: usize, v: usize, coef: f32, signs: usize): void {`, `  ${call};`, '}']),
+    ...[lut, helperLut].flatMap((table, thread) => [
+      `function chunk${f}_${thread}(z: usize, v: usize, coef: f32, signs: usize, chunk: i32, prepare: bool): void {`,
+      `  ${chunks.call(table)};`,
+      '}',
+    ]),
     `function split${f}(z: usize, v: usize, coef: f32, count: i32, signs: usize): void {`,
     '  if (count == 1 && helperRunning(JOB)) {',
-    `    const seq = postJob(JOB, ${f}, z, v, coef, signs);`,
-    `    part${f}_0(z, v, coef, signs);`,
-    '    awaitJob(JOB, seq);',
+    `    postJob(JOB, ${f}, z, v, coef, signs, ${chunks.count});`,
+    '    let prepare = true;',
+    '    for (let chunk = claimChunk(JOB); chunk >= 0; chunk = claimChunk(JOB), prepare = false) {',
+    `      chunk${f}_0(z, v, coef, signs, chunk, prepare);`,
+    '      finishChunk(JOB);',
+    '    }',
+    `    awaitChunks(JOB, ${chunks.count});`,
     '    return;',
     '  }',
     `  product${f}(z, v, coef, count, signs);`,
@@ -58,22 +83,27 @@ export function splitFunctions(f: number, parts: readonly [string, string]): str
   ];
 }
 
-/** The exported helper_loop (part 1 of each posted product, until the host sets stop) and job_ptr. */
+/**
+ * The exported helper_loop (claims chunks of each posted job until the host sets stop; builds a
+ * product's tables on its first chunk of that job) and job_ptr.
+ */
 export function helperLoop(splittable: readonly number[]): string[] {
-  const cases = splittable.map((f) => `      case ${f}: part${f}_1(z, v, coef, signs); break;`);
+  const cases = splittable.map((f) => `        case ${f}: chunk${f}_1(jobZ(JOB), jobV(JOB), jobCoef(JOB), jobSigns(JOB), chunk, prepare); break;`);
   return [
-    '/** The helper thread: runs part 1 of each posted product until the host sets stop (runtime-as/threads.ts). */',
+    '/** The helper thread (runtime-as/threads.ts). */',
     'export function helper_loop(): void {',
     '  let seq = helperStart(JOB);',
+    '  let prepared: i32 = 0; // the job whose tables LUT_HELPER holds',
     '  while ((seq = nextJob(JOB, seq)) != 0) {',
-    '    const z = jobZ(JOB);',
-    '    const v = jobV(JOB);',
-    '    const coef = jobCoef(JOB);',
-    '    const signs = jobSigns(JOB);',
-    '    switch (jobProduct(JOB)) {',
+    '    for (let chunk = claimChunk(JOB); chunk >= 0; chunk = claimChunk(JOB)) {',
+    '      const prepare = jobId(JOB) != prepared;',
+    '      prepared = jobId(JOB);',
+    '      switch (jobProduct(JOB)) {',
     ...cases,
+    '      }',
+    '      finishChunk(JOB);',
+    '      countHelperChunk(JOB);',
     '    }',
-    '    finishJob(JOB, seq);',
     '  }',
     '  helperStop(JOB);',
     '}',

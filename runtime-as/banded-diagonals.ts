@@ -61,19 +61,24 @@ const PASS_ROWS: i32 = 32;
   matvecBandedDiagonalRows(z, v, rows, cols, lower, upper, signs, coef, scratch, 0, rows);
 }
 
-/** Rows [row0, row1) of matvecBandedDiagonals, row0 a multiple of 32 (a split's part; rows sum alone). */
+/**
+ * Rows [row0, row1) of matvecBandedDiagonals, row0 a multiple of 32 (a split's chunk; rows sum
+ * alone). `fill` false: `scratch` already holds this product's padded x.
+ */
 @inline export function matvecBandedDiagonalRows(
   z: usize, v: usize, rows: i32, cols: i32, lower: i32, upper: i32, signs: usize, coef: f32, scratch: usize,
-  row0: i32, row1: i32,
+  row0: i32, row1: i32, fill: bool = true,
 ): void {
   const diagonals = diagonalCount(lower, upper);
   const padded = paddedDiagonalRows(rows);
   const streamBytes = <usize>(padded >> 3);
   const length = padded + diagonals;
   const copied = max(0, min(cols, length - lower));
-  memory.fill(scratch, 0, <usize>lower << 2);
-  memory.copy(scratch + (<usize>lower << 2), v, <usize>copied << 2);
-  memory.fill(scratch + (<usize>(lower + copied) << 2), 0, <usize>(length - lower - copied) << 2);
+  if (fill) {
+    memory.fill(scratch, 0, <usize>lower << 2);
+    memory.copy(scratch + (<usize>lower << 2), v, <usize>copied << 2);
+    memory.fill(scratch + (<usize>(lower + copied) << 2), 0, <usize>(length - lower - copied) << 2);
+  }
   const end = min(padded, row1);
   for (let i: i32 = row0; i < end; i += PASS_ROWS) {
     const word = signs + <usize>(i >> 3);

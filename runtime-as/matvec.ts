@@ -25,14 +25,15 @@ import { signedSum } from './signed-sum';
 
 /**
  * Rows [row0, row1) of matvecDense. The kernel is chosen for all `rows` and each row sums alone,
- * so the rows of a split (threads.ts) come out exactly as in the whole product.
+ * so the rows of a split (threads.ts) come out exactly as in the whole product. `build` false:
+ * `lut` already holds this product's tables (a thread's later chunk).
  */
 @inline export function matvecDenseRows(
-  z: usize, v: usize, rows: i32, cols: i32, signs: usize, coef: f32, lut: usize, row0: i32, row1: i32,
+  z: usize, v: usize, rows: i32, cols: i32, signs: usize, coef: f32, lut: usize, row0: i32, row1: i32, build: bool = true,
 ): void {
   const kernel = chooseKernel(rows, cols, lut != 0);
   if (kernel != KERNEL_FLIP_ADD) {
-    buildTables(kernel, lut, v, cols);
+    if (build) buildTables(kernel, lut, v, cols);
     lookupRows(kernel, z + (<usize>row0 << 2), row1 - row0, cols, lut, signs + <usize>row0 * <usize>(cols >> 3), coef);
     return;
   }

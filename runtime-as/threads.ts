@@ -1,15 +1,20 @@
 /**
- * Batch-1 products on two threads over one shared memory (threaded builds, BuildOptions.threads):
- * the main thread posts each product it can split as a job, runs part 0 of the rows itself while
- * a helper (a worker that called `helper_loop`) runs part 1, then waits for the helper. The parts
- * are row ranges of the same kernel (matvec.ts *Rows / *Blocks), so every row sums exactly as on
- * one thread. The job record (JOB_BYTES at `job`, i32 fields):
- *   0 seq: bumped per job; 4 done: = seq once the helper finished that job; 8 helper: 1 while
- *   helper_loop runs; 12 stop: set by the host to end helper_loop (which then also bumps seq
- *   and notifies it, so a helper about to sleep wakes); 16 product; 20 z; 24 v; 28 coef (f32);
- *   32 signs.
- * All fields are written before seq / done are published with (sequentially consistent) atomic
- * stores, and read after the atomic loads that observe them.
+ * Batch-1 products on two threads over one shared memory (threaded builds, BuildOptions.threads).
+ * The main thread posts each product it can split as a job of `chunks` row ranges; both it and a
+ * helper (a worker that called `helper_loop`) claim chunks until none is left, and the main
+ * thread then waits for the chunks in flight. The chunks are row ranges of the same kernel
+ * (matvec.ts *Rows / *Blocks), so every row sums exactly as on one thread, whoever runs it; and
+ * a helper that is late, asleep or descheduled only leaves more chunks to the main thread.
+ *
+ * The job record (JOB_BYTES at `job`, i32 fields): 0 seq, bumped per job (the helper waits on
+ * it); 8 helper: 1 while helper_loop runs; 12 stop: set by the host to end helper_loop (which
+ * then also bumps seq and notifies it, so a helper about to sleep wakes); 16 product; 20 z;
+ * 24 v; 28 coef (f32); 32 signs; 36 id: the job's seq, for the helper's table bookkeeping;
+ * 40 claim: (chunks << 8) | next chunk; 44 finished: chunks done; 48 chunks the helper has run
+ * in all (for tests and diagnostics). postJob writes `finished`,
+ * then the fields, then opens the job by storing `claim` (sequentially consistent atomics), so
+ * whoever claims a chunk reads that job's fields, and the job cannot change before every claimed
+ * chunk is finished.
  */
 export const JOB_BYTES: i32 = 64;
 
@@ -20,23 +25,44 @@ const SPINS: i32 = 1 << 14;
   return atomic.load<i32>(job, 8) == 1;
 }
 
-/** Publishes product `product`'s arguments as the next job; returns its sequence number. */
-@inline export function postJob(job: usize, product: i32, z: usize, v: usize, coef: f32, signs: usize): i32 {
+/** Opens a job of `chunks` (1..255) row ranges of product `product` and wakes the helper. */
+@inline export function postJob(job: usize, product: i32, z: usize, v: usize, coef: f32, signs: usize, chunks: i32): void {
+  // Positive and never 0, which nextJob reserves for "stop".
+  const seq = max(1, (atomic.load<i32>(job) + 1) & 0x7fffffff);
+  atomic.store<i32>(job, 0, 44);
   store<i32>(job, product, 16);
   store<usize>(job, z, 20);
   store<usize>(job, v, 24);
   store<f32>(job, coef, 28);
   store<usize>(job, signs, 32);
-  // Positive and never 0, which nextJob reserves for "stop".
-  const seq = max(1, (atomic.load<i32>(job) + 1) & 0x7fffffff);
+  store<i32>(job, seq, 36);
+  atomic.store<i32>(job, chunks << 8, 40);
   atomic.store<i32>(job, seq);
   atomic.notify(job, 1);
-  return seq;
 }
 
-/** Waits (spinning: the main thread of a browser may not block) until the helper finished job `seq`. */
-@inline export function awaitJob(job: usize, seq: i32): void {
-  while (atomic.load<i32>(job, 4) != seq) {}
+/** The next unclaimed chunk of the open job, now this thread's, or -1 when none is left. */
+@inline export function claimChunk(job: usize): i32 {
+  let claim = atomic.load<i32>(job, 40);
+  while ((claim & 255) < claim >> 8) {
+    const seen = atomic.cmpxchg<i32>(job + 40, claim, claim + 1);
+    if (seen == claim) return claim & 255;
+    claim = seen;
+  }
+  return -1;
+}
+
+@inline export function finishChunk(job: usize): void {
+  atomic.add<i32>(job + 44, 1);
+}
+
+@inline export function countHelperChunk(job: usize): void {
+  atomic.add<i32>(job + 48, 1);
+}
+
+/** Waits (spinning: a browser's main thread may not block) until all `chunks` of the job are finished. */
+@inline export function awaitChunks(job: usize, chunks: i32): void {
+  while (atomic.load<i32>(job, 44) != chunks) {}
 }
 
 @inline export function helperStart(job: usize): i32 {
@@ -62,10 +88,7 @@ const SPINS: i32 = 1 << 14;
   return seq;
 }
 
-@inline export function finishJob(job: usize, seq: i32): void {
-  atomic.store<i32>(job, seq, 4);
-}
-
+// The fields of the job whose chunk the caller has claimed.
 @inline export function jobProduct(job: usize): i32 {
   return load<i32>(job, 16);
 }
@@ -84,4 +107,8 @@ const SPINS: i32 = 1 << 14;
 
 @inline export function jobSigns(job: usize): usize {
   return load<usize>(job, 32);
+}
+
+@inline export function jobId(job: usize): i32 {
+  return load<i32>(job, 36);
 }
