@@ -12,6 +12,13 @@ import { bandDiagonals } from './kernel-selection.js';
 const PASS_ROWS = 32;
 /** Chunks per product: enough for the two threads to balance, few enough that claiming stays cheap. */
 const MAX_CHUNKS = 4;
+/**
+ * Products with fewer structural nonzeros (a few us of work) run whole on the calling thread:
+ * the hand-off cost more than it saved on the examples' small products (ista-rademacher, 32 K
+ * per product: 16.9 -> 11.1 G weights/s; deconv_motion_blur, 4 K: 6.1 -> 2.3), while products
+ * from 64 K gained (16 x 16 blocks at n = 4096: 6.9 -> 11.4; 64 x 64 at n = 1024: 14.6 -> 23.9).
+ */
+export const MIN_SPLIT_NNZ = 65536;
 
 /** How one input's product splits into chunks: their count and the kernel call for `chunk` with table scratch `lut`. */
 export interface ProductChunks {
@@ -28,14 +35,15 @@ function range(units: number, size: number, total: number): { count: number; bou
 }
 
 /**
- * The chunks of one input's product, or undefined if its kernel has no row range form. Every
+ * The chunks of one input's product, or undefined if its kernel has no row range form or it is
+ * too small to pay for the hand-off. Every
  * argument but the chunk is a constant, as in the unsplit call, so the kernel choice folds
  * away (a run-time table address made V8's code 1.3x slower).
  */
 export function productChunks(matrix: IRMatrix, choice: KernelChoice): ProductChunks | undefined {
   const { structure, rows, cols } = matrix;
   const table = (lut: number): string => `<usize>${choice.tableBytes > 0 ? lut : 0}`;
-  if (choice.kernel.simd === 'bit-serial') return undefined;
+  if (choice.kernel.simd === 'bit-serial' || matrix.nnz < MIN_SPLIT_NNZ) return undefined;
   if (structure.kind === 'dense') {
     const { count, bounds } = range(Math.ceil(rows / 4), 4, rows);
     return { count, call: (lut) => `matvecDenseRows(z, v, ${rows}, ${cols}, signs, coef, ${table(lut)}, ${bounds}, prepare)` };

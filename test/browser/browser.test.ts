@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticModel } from '../../bench/synthetic-models.js';
 import { buildModelInMemory } from '../../codegen/build.js';
 import { writeContainer } from '../../compiler/container/write.js';
 import type { IRModel } from '../../compiler/ir/types.js';
@@ -26,6 +27,7 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.pibinn': 'application/octet-stream' };
 
 const model: IRModel = loadModel('examples/ista-rademacher/model.json').model;
+const splitModel: IRModel = syntheticModel({ kind: 'dense', n: 256, layers: 4 });
 const container = writeContainer(model);
 const damaged = container.slice();
 damaged[container.length >> 1] ^= 4;
@@ -48,9 +50,12 @@ function expectFreshDist(): void {
 beforeAll(async () => {
   expectFreshDist();
   expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
-  const built = await buildModelInMemory(model, { builds: ['simd'], threads: true });
+  const built = await buildModelInMemory(model, { builds: ['simd'] });
   generated.set(`${model.name}.simd.wasm`, built.wasm.simd!);
-  generated.set(`${model.name}.threads.wasm`, built.wasm.threads!);
+  // A model whose products are big enough to be split (codegen/emit-threads.ts MIN_SPLIT_NNZ).
+  const split = await buildModelInMemory(splitModel, { builds: ['simd'], threads: true });
+  generated.set('split.simd.wasm', split.wasm.simd!);
+  generated.set('split.threads.wasm', split.wasm.threads!);
   server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^\/+/, '');
     const body = path.startsWith('generated/') ? generated.get(path.slice('generated/'.length))
@@ -119,11 +124,12 @@ describe('browser example in headless Chromium', () => {
 
   it('runs the threaded build with a Web Worker helper, bit for bit equal to the SIMD build', async () => {
     const { page } = await openExample('model=/generated/model.pibinn');
+    const y = Array.from({ length: splitModel.input.size }, (_, i) => Math.sin(0.37 * i));
     const outcome: { isolated: boolean; simd: number[]; threaded: number[]; jobs: number } = await page.evaluate(`(async () => {
       const api = await import('/dist/runtime/index.js');
-      const x = Float32Array.from(${JSON.stringify(Array.from(demoInput))});
-      const simd = await api.loadSpecialized({ simd: '/generated/${model.name}.simd.wasm' });
-      const threaded = await api.loadThreaded('/generated/${model.name}.threads.wasm');
+      const x = Float32Array.from(${JSON.stringify(y)});
+      const simd = await api.loadSpecialized({ simd: '/generated/split.simd.wasm' });
+      const threaded = await api.loadThreaded('/generated/split.threads.wasm');
       const output = Array.from(threaded.infer(x));
       for (let t = 0; t < 200; t++) threaded.infer(x);
       const jobs = new Int32Array(threaded.exports.memory.buffer, threaded.exports.job_ptr(), 16)[12];

@@ -61,10 +61,10 @@ describe('threaded builds equal the SIMD build bit for bit', () => {
 
   it.each(Array.from({ length: 12 }, (_, i) => i + 40))('random model, seed %i', async (seed) => expectSameAsSimd(randomModel(seed)));
 
-  // Jobs per inference: B y once, then W_2 .. W_4; banded B (512 x 256) has empty rows, keeps flip-and-add and is not split.
+  // Jobs per inference: W_2 .. W_4, each with at least MIN_SPLIT_NNZ nonzeros; B (half as many) runs whole.
   it.each([
-    [{ kind: 'dense', n: 256 }, 4], [{ kind: 'block-diagonal', n: 1024, block: 64 }, 4], [{ kind: 'block-diagonal', n: 512, block: 16 }, 4],
-    [{ kind: 'banded', n: 512, block: 8 }, 3],
+    [{ kind: 'dense', n: 256 }, 3], [{ kind: 'block-diagonal', n: 1024, block: 64 }, 3], [{ kind: 'block-diagonal', n: 4096, block: 16 }, 3],
+    [{ kind: 'banded', n: 4096, block: 8 }, 3],
   ] as const)('synthetic %o: its products are posted as jobs (%i per inference) and the helper runs chunks', async (spec, jobs) => {
     const model = syntheticModel({ ...spec, layers: 4 });
     await expectSameAsSimd(model);
