@@ -27,18 +27,21 @@ export interface ProductChunks {
   call(lut: number): string;
 }
 
-/** `units` (row quads, blocks, passes) in chunks of `per` units: `first, end` of chunk `chunk` in units of `size`. */
+/**
+ * `units` (row quads, blocks or passes of `size` each, `total` in all) in at most MAX_CHUNKS
+ * chunks of whole units: the chunk count, and the `first, end` arguments for chunk `chunk`.
+ */
 function range(units: number, size: number, total: number): { count: number; bounds: string } {
-  const count = Math.min(MAX_CHUNKS, units);
-  const per = Math.ceil(units / count) * size;
-  return { count: Math.ceil(units / Math.ceil(units / count)), bounds: `min(${total}, chunk * ${per}), min(${total}, chunk * ${per} + ${per})` };
+  const unitsPerChunk = Math.ceil(units / Math.min(MAX_CHUNKS, units));
+  const per = unitsPerChunk * size;
+  return { count: Math.ceil(units / unitsPerChunk), bounds: `min(${total}, chunk * ${per}), min(${total}, chunk * ${per} + ${per})` };
 }
 
 /**
  * The chunks of one input's product, or undefined if its kernel has no row range form or it is
- * too small to pay for the hand-off. Every
- * argument but the chunk is a constant, as in the unsplit call, so the kernel choice folds
- * away (a run-time table address made V8's code 1.3x slower).
+ * too small to pay for the hand-off. Every argument but the chunk is a constant, as in the
+ * unsplit call, so the kernel choice folds away (a run-time table address made V8's code 1.3x
+ * slower).
  */
 export function productChunks(matrix: IRMatrix, choice: KernelChoice): ProductChunks | undefined {
   const { structure, rows, cols } = matrix;
