@@ -73,9 +73,7 @@ import { batchByteTables, batchChunkColumns, batchLanes, KERNEL_LUT8 } from './k
       const a3 = v128.load(a + 3 * laneBytes);
       for (let k: i32 = 0; k < 4 && b + k < count; k++) {
         const p = zb + <usize>k * strideBytes + (i << 2);
-        const sums = k == 0 ? transpose4(a0, a1, a2, a3, 0) : k == 1 ? transpose4(a0, a1, a2, a3, 1)
-          : k == 2 ? transpose4(a0, a1, a2, a3, 2) : transpose4(a0, a1, a2, a3, 3);
-        v128.store(p, f32x4.add(v128.load(p), f32x4.mul(c, sums)));
+        v128.store(p, f32x4.add(v128.load(p), f32x4.mul(c, transpose4(a0, a1, a2, a3, k))));
       }
     }
   }
