@@ -20,7 +20,7 @@ import { buildModelInMemory } from '../codegen/build.js';
 import { selfTestTolerance } from '../codegen/emit-module.js';
 import { wasmSectionSizes } from '../codegen/wasm-sections.js';
 import { writeContainer } from '../compiler/container/write.js';
-import type { IRModel } from '../compiler/ir/types.js';
+import type { IRModel } from '../core/ir.js';
 import { relativeL2 } from '../compiler/reference/compare.js';
 import { evaluate } from '../compiler/reference/evaluate.js';
 import { mulberry32 } from '../compiler/util/seeded-random.js';

@@ -3,7 +3,7 @@
  * estimate included) in this process and prints its wall time, the report's size and this
  * process's peak RSS as JSON (the parent cannot read a child's peak RSS portably).
  */
-import { main } from '../compiler/cli/main.js';
+import { main } from '../cli/main.js';
 
 const [model, output] = process.argv.slice(2);
 const baselineRssMiB = process.resourceUsage().maxRSS / 1024;

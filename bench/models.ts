@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KernelChoice } from '../codegen/kernel-selection.js';
-import type { IRModel } from '../compiler/ir/types.js';
+import type { IRMatrix, IRModel } from '../core/ir.js';
 import { loadModel } from '../compiler/load/load-model.js';
 import { syntheticModel, type SyntheticSpec } from './synthetic-models.js';
 
@@ -31,13 +31,12 @@ export function benchModels(quick: boolean): IRModel[] {
 export function workPerInference(model: IRModel, kernels: readonly KernelChoice[]): { nnz: number; byKernel: Record<string, number> } {
   const byKernel: Record<string, number> = {};
   let nnz = 0;
-  const add = (id: string): void => {
-    const m = model.matrices.get(id)!;
-    const kernel = kernels.find((k) => k.matrix === id)!.kernel.simd;
+  const add = (m: IRMatrix): void => {
+    const kernel = kernels.find((k) => k.matrix === m.id)!.kernel.simd;
     byKernel[kernel] = (byKernel[kernel] ?? 0) + m.nnz;
     nnz += m.nnz;
   };
-  const productsWithY = new Set<string>();
+  const productsWithY = new Set<IRMatrix>();
   model.layers.forEach((layer, l) => {
     for (const t of layer.terms) {
       if (t.source === 'state' && l === 0) continue;

@@ -4,7 +4,7 @@
  * directly (no model.json round trip) so big sizes cost only their sign bits.
  */
 import { structureNnz } from '../compiler/ir/structure.js';
-import type { IRLayer, IRMatrix, IRModel, Structure } from '../compiler/ir/types.js';
+import type { IRLayer, IRMatrix, IRModel, Structure } from '../core/ir.js';
 import { mulberry32 } from '../compiler/util/seeded-random.js';
 
 export type SyntheticKind = 'dense' | 'block-diagonal' | 'banded';
@@ -41,12 +41,14 @@ export function syntheticModel(spec: SyntheticSpec, seed = 1): IRModel {
     if (nnz % 8 !== 0) signs[signs.length - 1] &= (1 << (nnz % 8)) - 1;
     return { id, rows, cols, structure: s, nnz, signs, gain: 1, encoding: 'bits' };
   };
-  const matrices = new Map<string, IRMatrix>([['B', matrix('B', n, m)]]);
-  const irLayers: IRLayer[] = [{ terms: [{ matrix: 'B', source: 'input' }], skip: 0, bias: 0, threshold: { kind: 'soft', theta: 0.01 }, relax: 1 }];
+  const b = matrix('B', n, m);
+  const matrices = [b];
+  const irLayers: IRLayer[] = [{ terms: [{ matrix: b, source: 'input' }], skip: 0, bias: 0, threshold: { kind: 'soft', theta: 0.01 }, relax: 1 }];
   for (let k = 1; k < layers; k++) {
-    matrices.set(`W${k}`, matrix(`W${k}`, n, n));
+    const w = matrix(`W${k}`, n, n);
+    matrices.push(w);
     irLayers.push({
-      terms: [{ matrix: `W${k}`, source: 'state' }, { matrix: 'B', source: 'input' }],
+      terms: [{ matrix: w, source: 'state' }, { matrix: b, source: 'input' }],
       skip: 0,
       bias: 0,
       threshold: { kind: 'soft', theta: 0.01 },

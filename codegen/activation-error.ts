@@ -3,7 +3,7 @@
  * reference, measured when it is built: spec section 6 says such builds are approximations whose
  * error is measured and reported, never assumed.
  */
-import type { IRModel } from '../compiler/ir/types.js';
+import type { IRModel } from '../core/ir.js';
 import { relativeL2 } from '../compiler/reference/compare.js';
 import { evaluate } from '../compiler/reference/evaluate.js';
 import type { ActivationQuantization } from '../compiler/report/runtime.js';

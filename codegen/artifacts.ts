@@ -5,7 +5,7 @@
  * its typings, the C header, and the footprint report with its runtime section.
  */
 import { writeContainer } from '../compiler/container/write.js';
-import type { IRModel } from '../compiler/ir/types.js';
+import type { IRModel } from '../core/ir.js';
 import { buildFootprint, type FootprintOptions, type FootprintReport } from '../compiler/report/footprint.js';
 import { measureActivationError } from './activation-error.js';
 import { buildModelInMemory, type BuildOptions } from './build.js';

@@ -6,8 +6,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fail } from '../compiler/diagnostics/diagnostic.js';
-import type { IRModel } from '../compiler/ir/types.js';
+import { fail } from '../core/diagnostics/diagnostic.js';
+import type { IRModel } from '../core/ir.js';
 import { compileAssemblyScript, type Flavor, threadFlags } from './compile-as.js';
 import { embedConstants } from './embed-constants.js';
 import { emitHeader } from './emit-header.js';

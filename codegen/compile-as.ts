@@ -6,7 +6,7 @@
 import asc from 'assemblyscript/asc';
 import binaryen from 'binaryen';
 import { posix } from 'node:path';
-import { fail } from '../compiler/diagnostics/diagnostic.js';
+import { fail } from '../core/diagnostics/diagnostic.js';
 
 export type Flavor = 'simd' | 'scalar';
 

@@ -5,7 +5,7 @@
  * source (the compiler handles huge array literals badly) and costs no compile time.
  */
 import binaryen from 'binaryen';
-import { fail } from '../compiler/diagnostics/diagnostic.js';
+import { fail } from '../core/diagnostics/diagnostic.js';
 import { type Flavor, flavorFeatures } from './compile-as.js';
 
 /** binaryen inlines a function with one caller only below this size (asc's -O3 value). */

@@ -2,7 +2,7 @@
  * Emits `<name>.h`: the ABI of a specialized module for C hosts (wasm2c, WAMR, wasm3): sizes,
  * buffer offsets in linear memory and export names as #defines. The module has no imports.
  */
-import type { IRModel } from '../compiler/ir/types.js';
+import type { IRModel } from '../core/ir.js';
 import type { MemoryLayout } from './layout.js';
 
 /** Upper-case C identifier fragment for a model name ([A-Za-z0-9_.-] -> [A-Z0-9_]). */

@@ -5,7 +5,7 @@
  * optimizer gets closed-form loops with constant bounds), and the layer sequence of spec
  * section 4 in float32.
  */
-import type { IRLayer, IRMatrix, IRModel, ThresholdKind } from '../compiler/ir/types.js';
+import type { IRLayer, IRMatrix, IRModel, ThresholdKind } from '../core/ir.js';
 import type { KernelChoice } from './kernel-selection.js';
 import type { MatrixPlacement, PlannedMemory } from './layout.js';
 import { helperLoop, productChunks, type ProductChunks, splitFunctions } from './emit-threads.js';
@@ -85,7 +85,7 @@ function kernelCall(matrix: IRMatrix, place: MatrixPlacement, choice: KernelChoi
  */
 export function emitModuleSource(model: IRModel, memory: PlannedMemory, threads = false): string {
   if (threads && !memory.layout.threads) throw new Error('a threaded build needs a layout planned with threads');
-  const coef = (id: string, sign = 1): string => f32(sign * model.scale * model.matrices.get(id)!.gain);
+  const coef = (matrix: IRMatrix, sign = 1): string => f32(sign * model.scale * matrix.gain);
   const { state } = model;
   const lines: string[] = [];
   const out = (line = ''): number => lines.push(line);
@@ -123,7 +123,7 @@ export function emitModuleSource(model: IRModel, memory: PlannedMemory, threads 
   const functionOf = new Map<string, number>();
   const bodies = new Map<string, string[]>();
   const parts = new Map<string, ProductChunks>();
-  for (const matrix of model.matrices.values()) {
+  for (const matrix of model.matrices) {
     const choice = memory.layout.kernels.find((k) => k.matrix === matrix.id)!;
     const lut = ptr(choice.tableBytes > 0 ? memory.lookupTable : 0);
     const call = kernelCall(matrix, memory.matrices.get(matrix.id)!, choice, lut, memory.layout.activationBits);
@@ -149,17 +149,18 @@ export function emitModuleSource(model: IRModel, memory: PlannedMemory, threads 
     splitFunctions(f, split, memory.lookupTable, memory.helperLookupTable).forEach((line) => out(line));
   });
   if (threads) helperLoop(splittable).forEach((line) => out(line));
-  const product = (id: string, z: string, v: string, coefficient: string): string => {
-    const f = functionOf.get(id)!;
-    return `${splittable.includes(f) ? 'split' : 'product'}${f}(${z}, ${v}, ${coefficient}, count, ${ptr(memory.matrices.get(id)!.signs)})`;
+  const product = (matrix: IRMatrix, z: string, v: string, coefficient: string): string => {
+    const f = functionOf.get(matrix.id)!;
+    return `${splittable.includes(f) ? 'split' : 'product'}${f}(${z}, ${v}, ${coefficient}, count, ${ptr(memory.matrices.get(matrix.id)!.signs)})`;
   };
 
   out('/** `count` (<= GROUP) contiguous inputs at y to contiguous outputs at out, layer by layer. */');
   out('function inferGroup(y: usize, out: usize, count: i32): void {');
   out('  zeroVector(X, STATE_SIZE * count); // x_0 = 0');
   for (const [id, at] of memory.cachedProducts) {
+    const matrix = model.matrices.find((m) => m.id === id)!;
     out(`  zeroVector(${ptr(at)}, STATE_SIZE * count); // ${id} y, shared by several layers`);
-    out(`  ${product(id, ptr(at), 'y', coef(id))};`);
+    out(`  ${product(matrix, ptr(at), 'y', coef(matrix))};`);
   }
   model.layers.forEach((layer, l) => emitLayer(layer, l));
   if (model.readout === undefined) {
@@ -222,16 +223,16 @@ export function emitModuleSource(model: IRModel, memory: PlannedMemory, threads 
     if (layer.residual !== undefined && !first) {
       residual = ptr(memory.residual);
       out(`  copyVector(${residual}, y, INPUT_SIZE * count);`);
-      out(`  ${product(layer.residual, residual, 'X', coef(layer.residual, -1))}; // r = y - ${layer.residual} x`);
+      out(`  ${product(layer.residual, residual, 'X', coef(layer.residual, -1))}; // r = y - ${layer.residual.id} x`);
     }
     for (const term of layer.terms) {
       if (term.source === 'state' && first) continue;
-      if (term.source === 'input' && memory.cachedProducts.has(term.matrix)) {
-        out(`  addVector(Z, ${ptr(memory.cachedProducts.get(term.matrix)!)}, STATE_SIZE * count); // ${term.matrix} y`);
+      if (term.source === 'input' && memory.cachedProducts.has(term.matrix.id)) {
+        out(`  addVector(Z, ${ptr(memory.cachedProducts.get(term.matrix.id)!)}, STATE_SIZE * count); // ${term.matrix.id} y`);
         continue;
       }
       const v = term.source === 'state' ? 'X' : term.source === 'input' ? 'y' : residual;
-      out(`  ${product(term.matrix, 'Z', v, coef(term.matrix))}; // ${term.matrix} ${term.source}`);
+      out(`  ${product(term.matrix, 'Z', v, coef(term.matrix))}; // ${term.matrix.id} ${term.source}`);
     }
     const theta = typeof layer.threshold.theta === 'number' ? layer.threshold.theta : 0;
     out('  for (let b: i32 = 0; b < count; b++) {');

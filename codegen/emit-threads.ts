@@ -4,7 +4,7 @@
  * ones over diagonals), the functions computing one chunk of its rows and the `split` that
  * shares the chunks with a helper thread; the exported `helper_loop` and `job_ptr`.
  */
-import type { IRMatrix } from '../compiler/ir/types.js';
+import type { IRMatrix } from '../core/ir.js';
 import type { KernelChoice } from './kernel-selection.js';
 import { bandDiagonals } from './kernel-selection.js';
 

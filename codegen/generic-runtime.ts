@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { writeContainer } from '../compiler/container/write.js';
-import type { IRModel } from '../compiler/ir/types.js';
+import type { IRModel } from '../core/ir.js';
 import { loadModelFromText } from '../compiler/load/load-model.js';
 import { evaluate } from '../compiler/reference/evaluate.js';
 import { compileAssemblyScript, type Flavor, validateWasm } from './compile-as.js';

@@ -5,7 +5,7 @@
  * runtime applies it at load time); this mirror lets the layout size `scratch:lut` and the report
  * show the choice. test/codegen/kernel-selection.test.ts checks the two agree.
  */
-import type { IRMatrix, IRModel } from '../compiler/ir/types.js';
+import type { IRMatrix, IRModel } from '../core/ir.js';
 import type { Flavor } from './compile-as.js';
 
 /** The kernels the shape rule of runtime-as/kernel-choice.ts picks from. */

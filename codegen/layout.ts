@@ -5,9 +5,9 @@
  * buffers follow the constants; the AssemblyScript compiler's own static data starts at
  * `memoryBase`, after all of them. See docs/abi.md.
  */
-import { fail } from '../compiler/diagnostics/diagnostic.js';
+import { fail } from '../core/diagnostics/diagnostic.js';
 import { forEachRowSegment } from '../compiler/ir/structure.js';
-import type { IRMatrix, IRModel, ScalarOrVector } from '../compiler/ir/types.js';
+import type { IRMatrix, IRModel, ScalarOrVector } from '../core/ir.js';
 import { bandDiagonals, batchGroup, type KernelChoice, type KernelTarget, scratchBytes, selectKernels } from './kernel-selection.js';
 
 export type BufferRegion = 'weights' | 'parameters' | 'self-test' | 'state' | 'scratch' | 'input' | 'output';
@@ -144,7 +144,7 @@ export function planMemory(
   const matrixPlans = new Map<string, (at: (name: string) => number) => MatrixPlacement>();
 
   const kernels = selectKernels(model, options.kernelTarget ?? 'web', options.activationBits);
-  for (const matrix of model.matrices.values()) {
+  for (const matrix of model.matrices) {
     const diagonalMajor = kernels.find((k) => k.matrix === matrix.id)!.bitLayout === 'diagonal-major';
     matrixPlans.set(matrix.id, reserveMatrix(matrix, diagonalMajor, constants));
   }
@@ -238,7 +238,7 @@ export function planMemory(
 function inputTermUses(model: IRModel): Map<string, number> {
   const uses = new Map<string, number>();
   for (const layer of model.layers) {
-    const ids = new Set(layer.terms.filter((t) => t.source === 'input').map((t) => t.matrix));
+    const ids = new Set(layer.terms.filter((t) => t.source === 'input').map((t) => t.matrix.id));
     for (const id of ids) uses.set(id, (uses.get(id) ?? 0) + 1);
   }
   return uses;

@@ -4,7 +4,7 @@
  * `hard` threshold decision within float32 rounding of theta are skipped while alternatives
  * remain, since either outcome would be correct there.
  */
-import type { IRModel } from '../compiler/ir/types.js';
+import type { IRModel } from '../core/ir.js';
 import { evaluate } from '../compiler/reference/evaluate.js';
 import type { SelfTestVectors } from './layout.js';
 import { mulberry32 } from '../compiler/util/seeded-random.js';

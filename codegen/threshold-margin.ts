@@ -4,7 +4,7 @@
  * distance on the float64 reference, so self-test vectors avoid ties and tests can tell an
  * honest flip from a real error.
  */
-import type { IRModel } from '../compiler/ir/types.js';
+import type { IRModel } from '../core/ir.js';
 import { evaluate } from '../compiler/reference/evaluate.js';
 
 /** Decisions closer than this (relative to the layer's largest |z|, at least 1) may flip in float32. */

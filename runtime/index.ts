@@ -10,4 +10,4 @@ export { loadThreaded, type ThreadedModel, type ThreadedOptions } from './thread
 export { simdSupported, type BuildChoice } from './select-build.js';
 export type { Build, PibinnModel } from './session.js';
 export type { ByteSource } from './source.js';
-export { PibinnError, type Diagnostic } from '../compiler/diagnostics/diagnostic.js';
+export { PibinnError, type Diagnostic } from '../core/diagnostics/diagnostic.js';

@@ -1,5 +1,5 @@
 /** Bytes from what a caller may hand over: bytes, or a URL fetched with `fetch` (browsers, Deno, workers). */
-import { PibinnError } from '../compiler/diagnostics/diagnostic.js';
+import { PibinnError } from '../core/diagnostics/diagnostic.js';
 
 /** Bytes, or a URL (object or string) to fetch. */
 export type ByteSource = ArrayBuffer | ArrayBufferView | URL | string;

@@ -3,8 +3,8 @@
  * sync) and their translation into the toolchain's numbered diagnostics, so a container the
  * runtime rejects reads like one the TypeScript verifier rejects.
  */
-import type { DiagnosticCode } from '../compiler/diagnostics/codes.js';
-import { PibinnError } from '../compiler/diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../core/diagnostics/codes.js';
+import { PibinnError } from '../core/diagnostics/diagnostic.js';
 
 /** `load` return values, by code. */
 export const STATUS_NAMES = [

@@ -7,7 +7,7 @@
  * relaxed SIMD). The network loop around it is networkRunner's, over views of linear memory.
  */
 import { compileAssemblyScript } from '../../codegen/compile-as.js';
-import type { IRMatrix, IRModel } from '../../compiler/ir/types.js';
+import type { IRMatrix, IRModel } from '../../core/ir.js';
 import { forEachSign } from './dense-js.js';
 import { networkRunner } from './network.js';
 

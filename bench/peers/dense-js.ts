@@ -3,7 +3,7 @@
  * dense row-major Float32Array (structural zeros included), evaluated with plain loops.
  */
 import { forEachRowSegment, signAt } from '../../compiler/ir/structure.js';
-import type { IRMatrix, IRModel } from '../../compiler/ir/types.js';
+import type { IRMatrix, IRModel } from '../../core/ir.js';
 import { networkRunner } from './network.js';
 
 /** Visits every existing entry of `m` with its sign (+1 / -1). */

@@ -4,7 +4,7 @@
  * (dense-js.ts) or a dense int8 WebAssembly SIMD kernel (dense-int8.ts). `alloc` makes the
  * working vectors (a peer whose kernel reads linear memory hands out views of it).
  */
-import type { IRMatrix, IRModel, ScalarOrVector } from '../../compiler/ir/types.js';
+import type { IRMatrix, IRModel, ScalarOrVector } from '../../core/ir.js';
 
 /** out[i] += sum_j M_ij v_j with M's dense weights (scale * gain * sign, zeros included). */
 export type MatvecAdd = (m: IRMatrix, v: Float32Array, out: Float32Array) => void;
@@ -20,7 +20,7 @@ export function networkRunner(model: IRModel, alloc: (length: number) => Float32
   const input = alloc(model.input.size);
   const r = alloc(model.input.size);
   const ax = alloc(model.input.size);
-  const readout = model.readout === undefined ? undefined : model.matrices.get(model.readout)!;
+  const readout = model.readout;
   const out = readout === undefined ? undefined : alloc(readout.rows);
   return (y) => {
     input.set(y);
@@ -29,12 +29,12 @@ export function networkRunner(model: IRModel, alloc: (length: number) => Float32
       for (let i = 0; i < n; i++) z[i] = layer.skip * x[i] + at(layer.bias, i);
       if (layer.residual !== undefined) {
         ax.fill(0);
-        matvecAdd(model.matrices.get(layer.residual)!, x, ax);
+        matvecAdd(layer.residual, x, ax);
         for (let i = 0; i < r.length; i++) r[i] = input[i] - ax[i];
       }
       for (const term of layer.terms) {
         const v = term.source === 'state' ? x : term.source === 'input' ? input : r;
-        matvecAdd(model.matrices.get(term.matrix)!, v, z);
+        matvecAdd(term.matrix, v, z);
       }
       const { kind, theta } = layer.threshold;
       for (let i = 0; i < n; i++) {

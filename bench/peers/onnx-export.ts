@@ -8,7 +8,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { forEachRowSegment, signAt } from '../../compiler/ir/structure.js';
-import type { IRMatrix, IRModel, ScalarOrVector } from '../../compiler/ir/types.js';
+import type { IRMatrix, IRModel, ScalarOrVector } from '../../core/ir.js';
 import { Message } from './protobuf.js';
 
 export type OnnxGraphKind = 'dense' | 'structured';
@@ -129,9 +129,9 @@ function buildGraph(model: IRModel, kind: OnnxGraphKind): Message {
     const parts: string[] = [];
     if (x !== undefined && layer.skip !== 0) parts.push(g.node('Mul', [x, g.scalarOrVector('skip', layer.skip)]));
     let r = 'y';
-    if (layer.residual !== undefined && x !== undefined) r = g.node('Sub', ['y', times(model.matrices.get(layer.residual)!, x)]);
+    if (layer.residual !== undefined && x !== undefined) r = g.node('Sub', ['y', times(layer.residual, x)]);
     for (const term of layer.terms) {
-      const m = model.matrices.get(term.matrix)!;
+      const m = term.matrix;
       if (term.source === 'state' && x === undefined) continue;
       parts.push(term.source === 'input' ? withY(m) : times(m, term.source === 'state' ? x! : r));
     }
@@ -150,7 +150,7 @@ function buildGraph(model: IRModel, kind: OnnxGraphKind): Message {
       x = x === undefined ? relaxed : g.node('Add', [g.node('Mul', [x, g.floats('keep', [], Float32Array.of(1 - layer.relax))]), relaxed]);
     }
   }
-  const out = model.readout === undefined ? x! : times(model.matrices.get(model.readout)!, x!);
+  const out = model.readout === undefined ? x! : times(model.readout, x!);
   const graph = new Message();
   g.nodes.forEach((n) => graph.message(1, n));
   graph.message(1, new Message().string(1, out).string(2, 'out').string(3, 'out').string(4, 'Identity'));

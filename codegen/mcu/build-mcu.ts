@@ -6,8 +6,8 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import binaryen from 'binaryen';
-import { fail } from '../../compiler/diagnostics/diagnostic.js';
-import type { IRModel } from '../../compiler/ir/types.js';
+import { fail } from '../../core/diagnostics/diagnostic.js';
+import type { IRModel } from '../../core/ir.js';
 import { flavorFeatures } from '../compile-as.js';
 import type { MemoryLayout } from '../layout.js';
 import { type ApiNames, apiNames, emitApiHeader, emitApiSource } from './emit-api.js';

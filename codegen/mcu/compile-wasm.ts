@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { checkSelfTest } from '../build.js';
-import type { IRModel } from '../../compiler/ir/types.js';
+import type { IRModel } from '../../core/ir.js';
 import { compileAssemblyScript } from '../compile-as.js';
 import { embedConstants } from '../embed-constants.js';
 import { emitModuleSource } from '../emit-module.js';

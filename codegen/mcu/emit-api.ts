@@ -4,7 +4,7 @@
  * constant region in flash (flash layout) with the two imports that read it, and the wasm2c
  * output included whole, so the C compiler inlines those imports into plain flash loads.
  */
-import type { IRModel } from '../../compiler/ir/types.js';
+import type { IRModel } from '../../core/ir.js';
 import type { MemoryLayout } from '../layout.js';
 
 export interface ApiNames {

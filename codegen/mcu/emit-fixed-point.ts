@@ -6,10 +6,10 @@
  * A sign-flipped int16 add is a few integer instructions where a soft-float add is a libgcc
  * call. Approximate by design: its error against the reference is measured, never assumed.
  */
-import { fail } from '../../compiler/diagnostics/diagnostic.js';
-import type { IRLayer, IRModel, ScalarOrVector, Structure, ThresholdKind } from '../../compiler/ir/types.js';
+import { fail } from '../../core/diagnostics/diagnostic.js';
+import type { IRLayer, IRMatrix, IRModel, ScalarOrVector, Structure, ThresholdKind } from '../../core/ir.js';
 import { matvec } from '../../compiler/reference/matvec.js';
-import { applyLayer, createLayerScratch, matrixOf, valueAt } from '../../compiler/reference/layer.js';
+import { applyLayer, createLayerScratch, valueAt } from '../../compiler/reference/layer.js';
 import { type MatrixPlacement, planMemory } from '../layout.js';
 import { selfTestVectors } from '../self-test-vectors.js';
 import { apiNames } from './emit-api.js';
@@ -48,7 +48,7 @@ export function activationRange(model: IRModel, inputs: Float32Array, count: num
     }
     if (model.readout !== undefined) {
       const out = new Float64Array(model.output.size);
-      matvec(matrixOf(model, model.readout), model.scale, x, out);
+      matvec(model.readout, model.scale, x, out);
       track(out);
     }
   }
@@ -99,10 +99,10 @@ export function emitFixedPoint(model: IRModel, calibration: Float32Array, count:
     }
     return `${Math.round(value * 2 ** bits)}, ${bits}`;
   };
-  const index = new Map([...model.matrices.keys()].map((id, i) => [id, i]));
-  for (const m of model.matrices.values()) {
+  const index = new Map(model.matrices.map((m, i) => [m, i]));
+  for (const m of model.matrices) {
     out(`/* ${m.id}: ${m.rows} x ${m.cols} ${m.structure.kind}; acc[i] = sum_j s_ij v[j], then out[i] += coef * acc[i] */`);
-    out(`static void product${index.get(m.id)}(int32_t *out, const int16_t *v) {`);
+    out(`static void product${index.get(m)}(int32_t *out, const int16_t *v) {`);
     out(`  ${kernelCall(memory.matrices.get(m.id)!, m.rows, m.cols, m.structure, base, multiplier(model.scale * m.gain))};`);
     out('}');
     out();
@@ -207,7 +207,7 @@ const ETA: Record<ThresholdKind, (theta: string) => string> = {
 };
 
 function layerCode(
-  layer: IRLayer, l: number, index: Map<string, number>, param: (name: string, v: ScalarOrVector) => string, multiplier: (v: number) => string,
+  layer: IRLayer, l: number, index: Map<IRMatrix, number>, param: (name: string, v: ScalarOrVector) => string, multiplier: (v: number) => string,
 ): string[] {
   const first = l === 0; // x_0 = 0: state terms and skip * x vanish, and r = y
   const code = [`  /* layer ${l + 1}: ${layer.threshold.kind} threshold */`];

@@ -6,8 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fail } from '../../compiler/diagnostics/diagnostic.js';
-import type { IRModel } from '../../compiler/ir/types.js';
+import { fail } from '../../core/diagnostics/diagnostic.js';
+import type { IRModel } from '../../core/ir.js';
 import { evaluate } from '../../compiler/reference/evaluate.js';
 import { mcuSourceDir } from './compile-wasm.js';
 import { runTool } from './run-tool.js';

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IRModel } from '../../compiler/ir/types.js';
+import type { IRModel } from '../../core/ir.js';
 import { buildMcuTarget, type McuLayout, type McuTarget } from './build-mcu.js';
 import { emitDenseBaseline } from './emit-dense-c.js';
 import { emitFixedPoint } from './emit-fixed-point.js';

@@ -4,7 +4,7 @@
  * Debian package to install.
  */
 import { spawnSync } from 'node:child_process';
-import { fail } from '../../compiler/diagnostics/diagnostic.js';
+import { fail } from '../../core/diagnostics/diagnostic.js';
 
 /** Debian package providing each tool (CI installs these). */
 export const TOOL_PACKAGES: Readonly<Record<string, string>> = {

@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fail } from '../../compiler/diagnostics/diagnostic.js';
+import { fail } from '../../core/diagnostics/diagnostic.js';
 import { runTool } from './run-tool.js';
 
 /** Where Debian's wabt puts the runtime sources that match its wasm2c. */

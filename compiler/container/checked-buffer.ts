@@ -6,8 +6,8 @@
  * `flatbuffers::Verifier` does. Every object may be referenced only once, which the writer
  * guarantees and which keeps verification linear in the buffer size (no aliasing tricks).
  */
-import { fail, type JsonPath } from '../diagnostics/diagnostic.js';
-import type { DiagnosticCode } from '../diagnostics/codes.js';
+import { fail, type JsonPath } from '../../core/diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../../core/diagnostics/codes.js';
 
 const TEXT = new TextDecoder('utf-8', { fatal: true });
 

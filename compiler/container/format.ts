@@ -2,7 +2,7 @@
  * Constants of the .pibinn container and the mapping between the IR's string enums and the
  * schema's numeric ones. Shared by the writer, the verifier and the reader so they cannot drift.
  */
-import type { SignEncoding as IRSignEncoding, StructureKind as IRStructureKind, TermSource as IRTermSource, ThresholdKind as IRThresholdKind } from '../ir/types.js';
+import type { SignEncoding as IRSignEncoding, StructureKind as IRStructureKind, TermSource as IRTermSource, ThresholdKind as IRThresholdKind } from '../../core/ir.js';
 import { SignEncoding, StructureKind, TermSource, ThresholdKind } from './generated/pibinn_generated.js';
 
 /** The schema version this code writes and the highest it reads; bumped with every appended field. */

@@ -4,7 +4,7 @@
  * happens to the input buffer.
  */
 import { ByteBuffer } from 'flatbuffers';
-import type { IRLayer, IRMatrix, IRModel, ScalarOrVector, Structure } from '../ir/types.js';
+import type { IRLayer, IRMatrix, IRModel, ScalarOrVector, Structure } from '../../core/ir.js';
 import { SIGN_ENCODING_NAMES, SIGNS_ALIGNMENT, STRUCTURE_KIND_NAMES, TERM_SOURCE_NAMES, THRESHOLD_KIND_NAMES } from './format.js';
 import { type Layer, type Matrix, Model } from './generated/pibinn_generated.js';
 import { verifyContainer } from './verify.js';
@@ -15,15 +15,13 @@ export function readContainer(bytes: Uint8Array, file: string): IRModel {
   const aligned = alignedInMemory(bytes);
   verifyContainer(aligned, file);
   const root = Model.getRootAsModel(new ByteBuffer(aligned));
-  const ids: string[] = [];
-  const matrices = new Map<string, IRMatrix>();
+  const matrices: IRMatrix[] = [];
   for (let i = 0; i < root.matricesLength(); i++) {
     const matrix = decodeMatrix(root.matrices(i)!);
-    ids.push(matrix.id);
-    matrices.set(matrix.id, matrix);
+    matrices.push(matrix);
   }
   const layers: IRLayer[] = [];
-  for (let k = 0; k < root.layersLength(); k++) layers.push(decodeLayer(root.layers(k)!, ids));
+  for (let k = 0; k < root.layersLength(); k++) layers.push(decodeLayer(root.layers(k)!, matrices));
   const description = root.description();
   const readout = root.readout();
   const metadata = root.metadataJson();
@@ -36,7 +34,7 @@ export function readContainer(bytes: Uint8Array, file: string): IRModel {
     output: { name: root.outputName()!, size: root.outputSize() },
     matrices,
     layers,
-    ...(readout !== null && { readout: ids[readout] }),
+    ...(readout !== null && { readout: matrices[readout] }),
     ...(metadata !== null && { metadata: JSON.parse(metadata) as unknown }),
   };
 }
@@ -88,16 +86,16 @@ function decodeStructure(m: Matrix): Structure {
   }
 }
 
-function decodeLayer(l: Layer, ids: readonly string[]): IRLayer {
+function decodeLayer(l: Layer, matrices: readonly IRMatrix[]): IRLayer {
   const terms = [];
   for (let i = 0; i < l.termsLength(); i++) {
     const term = l.terms(i)!;
-    terms.push({ matrix: ids[term.matrix()], source: TERM_SOURCE_NAMES.get(term.source())! });
+    terms.push({ matrix: matrices[term.matrix()], source: TERM_SOURCE_NAMES.get(term.source())! });
   }
   const residual = l.residual();
   return {
     terms,
-    ...(residual !== null && { residual: ids[residual] }),
+    ...(residual !== null && { residual: matrices[residual] }),
     skip: l.skip(),
     bias: scalarOrVector(l.bias(), l.biasVectorArray()),
     threshold: { kind: THRESHOLD_KIND_NAMES.get(l.thresholdKind())!, theta: scalarOrVector(l.theta(), l.thetaVectorArray()) },

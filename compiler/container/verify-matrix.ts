@@ -3,7 +3,7 @@
  * structure implies, sign payload of exactly ceil(nnz / 8) bytes, 16-byte aligned, padding bits 0.
  */
 import { structureNnz } from '../ir/structure.js';
-import type { Block, Structure, StructureKind } from '../ir/types.js';
+import type { Block, Structure, StructureKind } from '../../core/ir.js';
 import type { CheckedTable, VectorRange } from './checked-buffer.js';
 import { SIGN_ENCODING_NAMES, SIGNS_ALIGNMENT, STRUCTURE_KIND_NAMES } from './format.js';
 

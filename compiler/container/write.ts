@@ -6,8 +6,8 @@
  * container that the reader would reject.
  */
 import { Builder, type Offset } from 'flatbuffers';
-import { fail } from '../diagnostics/diagnostic.js';
-import type { Block as IRBlock, IRLayer, IRMatrix, IRModel, ScalarOrVector } from '../ir/types.js';
+import { fail } from '../../core/diagnostics/diagnostic.js';
+import type { Block as IRBlock, IRLayer, IRMatrix, IRModel, ScalarOrVector } from '../../core/ir.js';
 import { sealContainer } from './envelope.js';
 import {
   CONTAINER_SCHEMA_VERSION,
@@ -28,15 +28,15 @@ export function writeContainer(model: IRModel): Uint8Array {
   const file = `${model.name}.pibinn`;
   const builder = new Builder(estimateContainerBytes(model, file));
   builder.forceDefaults(true);
-  const matrixIndex = new Map([...model.matrices.keys()].map((id, index) => [id, index]));
-  const indexOf = (id: string, use: string): number => {
-    const index = matrixIndex.get(id);
-    if (index === undefined) return fail({ code: 'PB201', file, message: `${use} refers to the undefined matrix "${id}"`, fix: 'build the IR with loadModel, which resolves every matrix reference' });
+  const matrixIndex = new Map(model.matrices.map((matrix, index) => [matrix, index]));
+  const indexOf = (matrix: IRMatrix, use: string): number => {
+    const index = matrixIndex.get(matrix);
+    if (index === undefined) return fail({ code: 'PB201', file, message: `${use} refers to matrix "${matrix.id}", which is not in the model's matrix list`, fix: 'build the IR with loadModel, which resolves every matrix reference' });
     return index;
   };
 
-  const matrices = [...model.matrices.values()].map((matrix) => writeMatrix(builder, matrix, file));
-  const layers = model.layers.map((layer, k) => writeLayer(builder, layer, (id) => indexOf(id, `layer ${k}`)));
+  const matrices = model.matrices.map((matrix) => writeMatrix(builder, matrix, file));
+  const layers = model.layers.map((layer, k) => writeLayer(builder, layer, (matrix) => indexOf(matrix, `layer ${k}`)));
   const matricesVector = Model.createMatricesVector(builder, matrices);
   const layersVector = Model.createLayersVector(builder, layers);
   const name = builder.createString(model.name);
@@ -108,7 +108,7 @@ function writeBlocks(builder: Builder, blocks: readonly IRBlock[], file: string)
   return builder.endVector();
 }
 
-function writeLayer(builder: Builder, layer: IRLayer, indexOf: (id: string) => number): Offset {
+function writeLayer(builder: Builder, layer: IRLayer, indexOf: (matrix: IRMatrix) => number): Offset {
   Layer.startTermsVector(builder, layer.terms.length);
   for (let i = layer.terms.length - 1; i >= 0; i--) {
     const term = layer.terms[i];

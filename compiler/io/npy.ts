@@ -4,7 +4,7 @@
  * Errors are PB304 (malformed file) / PB305 (dtype we do not take), located by byte offset.
  */
 import { readSync } from 'node:fs';
-import { fail } from '../diagnostics/diagnostic.js';
+import { fail } from '../../core/diagnostics/diagnostic.js';
 
 export type NpyDtype = 'float32' | 'float64' | 'int8' | 'uint8' | 'bool';
 export type NpyData = Float32Array | Float64Array | Int8Array | Uint8Array;

@@ -3,7 +3,7 @@
  * reference evaluator, validators, reports, codegen) goes through these row segments, so no
  * stage ever needs a dense rows x cols array.
  */
-import type { Block, Structure } from './types.js';
+import type { Block, Structure } from '../../core/ir.js';
 
 /** Visits the existing entries of one row as maximal runs [colStart, colEnd); `k` = canonical index of colStart. */
 export type RowSegmentVisitor = (row: number, colStart: number, colEnd: number, k: number) => void;

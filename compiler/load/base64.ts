@@ -1,5 +1,5 @@
 /** Strict standard base64 (RFC 4648, with padding): Node's decoder silently skips junk, so we check first. */
-import { fail, type JsonPath } from '../diagnostics/diagnostic.js';
+import { fail, type JsonPath } from '../../core/diagnostics/diagnostic.js';
 
 const ALPHABET = /^[A-Za-z0-9+/]*$/;
 

@@ -3,12 +3,12 @@
  * encoding the model used, binarizing latent values with s = -1 if v < 0 else +1 and measuring
  * the quantization error ||v - s * scale * gain|| / ||v|| in float64.
  */
-import { fail, type JsonPath } from '../diagnostics/diagnostic.js';
+import { fail, type JsonPath } from '../../core/diagnostics/diagnostic.js';
 import { forEachRowSegment } from '../ir/structure.js';
-import type { Structure } from '../ir/types.js';
+import type { Structure } from '../../core/ir.js';
 import { checkPaddingBits } from './padding.js';
 import { openValueStream, readBytePayload, type PayloadContext, type ValueStream } from './payload.js';
-import type { RawMatrix } from './raw-model.js';
+import type { RawMatrix } from '../validate/raw-model.js';
 
 export interface BuiltSigns {
   readonly signs: Uint8Array;

@@ -1,10 +1,10 @@
 /** Turns a validated structure description into the IR's closed form (reading a mask's bitmap). */
-import type { JsonPath } from '../diagnostics/diagnostic.js';
-import type { Structure } from '../ir/types.js';
+import type { JsonPath } from '../../core/diagnostics/diagnostic.js';
+import type { Structure } from '../../core/ir.js';
 import { toBlocks } from '../validate/structure-checks.js';
 import { checkPaddingBits } from './padding.js';
 import { readBytePayload, type PayloadContext } from './payload.js';
-import type { RawMatrix } from './raw-model.js';
+import type { RawMatrix } from '../validate/raw-model.js';
 
 export function buildStructure(id: string, matrix: RawMatrix, ctx: PayloadContext): Structure {
   const s = matrix.structure;

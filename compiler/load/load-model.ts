@@ -6,18 +6,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { PibinnError, type Diagnostic, type SourceLocator } from '../diagnostics/diagnostic.js';
+import { PibinnError, type Diagnostic, type SourceLocator } from '../../core/diagnostics/diagnostic.js';
 import { structureNnz } from '../ir/structure.js';
-import type { IRLayer, IRMatrix, IRModel, ScalarOrVector, Structure } from '../ir/types.js';
+import type { IRLayer, IRMatrix, IRModel, ScalarOrVector, Structure } from '../../core/ir.js';
 import { checkModel } from '../validate/model-checks.js';
 import { checkSchema } from '../validate/schema-check.js';
 import { checkMatrixStructure } from '../validate/structure-checks.js';
 import { buildSigns } from './build-signs.js';
 import { buildStructure } from './build-structure.js';
-import { checkLimit, resolveLimits, type Limits } from './limits.js';
+import { checkLimit, resolveLimits, type Limits } from '../validate/limits.js';
 import { parseModelJson } from './parse-json.js';
 import type { PayloadContext } from './payload.js';
-import type { RawLayer, RawModel } from './raw-model.js';
+import type { RawLayer, RawModel } from '../validate/raw-model.js';
 import { createSourceLocator } from './source-locator.js';
 
 export interface LoadOptions {
@@ -81,9 +81,8 @@ function buildModel(text: string, ctx: PayloadContext, limits: Limits, allowUnus
   throwIfAny([checkLimit(limits, 'maxTotalNnz', totalNnz, file, ['matrices'], 'total nnz over all matrices')]);
 
   const signs = collect(entries, ([id, m], i) => buildSigns(id, m, structures[i], nnzOf[i], raw.scale, ctx));
-  const matrices = new Map<string, IRMatrix>();
-  entries.forEach(([id, m], i) => {
-    matrices.set(id, irMatrix(id, m.rows, m.cols, structures[i], nnzOf[i], m.gain ?? 1, m.signs.encoding, signs[i]));
+  const matrices = entries.map(([id, m], i) => irMatrix(id, m.rows, m.cols, structures[i], nnzOf[i], m.gain ?? 1, m.signs.encoding, signs[i]));
+  entries.forEach(([id], i) => {
     if (nnzOf[i] === 0) {
       warnings.push({ code: 'PB803', severity: 'warning', file, jsonPath: ['matrices', id, 'structure'], message: `matrix "${id}" has no existing entries: it contributes nothing`, fix: 'check the structure (an all-zero mask or an empty block list)' });
     }
@@ -96,7 +95,10 @@ function irMatrix(id: string, rows: number, cols: number, structure: Structure, 
   return built.quantizationError === undefined ? matrix : { ...matrix, quantizationError: built.quantizationError };
 }
 
-function irModel(raw: RawModel, matrices: Map<string, IRMatrix>): IRModel {
+/** The IR of a checked model: references resolved to the matrices (checkModel guarantees they exist). */
+function irModel(raw: RawModel, matrices: readonly IRMatrix[]): IRModel {
+  const byId = new Map(matrices.map((m) => [m.id, m]));
+  const matrix = (id: string): IRMatrix => byId.get(id)!;
   return {
     name: raw.name,
     ...(raw.description !== undefined && { description: raw.description }),
@@ -105,16 +107,16 @@ function irModel(raw: RawModel, matrices: Map<string, IRMatrix>): IRModel {
     input: { name: raw.input.name, size: raw.input.size },
     output: { name: raw.output.name, size: raw.output.size },
     matrices,
-    layers: raw.layers.map(irLayer),
-    ...(raw.readout !== undefined && { readout: raw.readout.matrix }),
+    layers: raw.layers.map((layer) => irLayer(layer, matrix)),
+    ...(raw.readout !== undefined && { readout: matrix(raw.readout.matrix) }),
     ...(raw.metadata !== undefined && { metadata: raw.metadata }),
   };
 }
 
-function irLayer(layer: RawLayer): IRLayer {
+function irLayer(layer: RawLayer, matrix: (id: string) => IRMatrix): IRLayer {
   return {
-    terms: layer.terms.map((t) => ({ matrix: t.matrix, source: t.source })),
-    ...(layer.residual !== undefined && { residual: layer.residual.matrix }),
+    terms: layer.terms.map((t) => ({ matrix: matrix(t.matrix), source: t.source })),
+    ...(layer.residual !== undefined && { residual: matrix(layer.residual.matrix) }),
     skip: layer.skip ?? 0,
     bias: scalarOrVector(layer.bias ?? 0),
     // The schema lets theta be omitted only for kind "none", where it is irrelevant.

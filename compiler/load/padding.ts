@@ -1,4 +1,4 @@
-import { fail } from '../diagnostics/diagnostic.js';
+import { fail } from '../../core/diagnostics/diagnostic.js';
 import type { BytePayload } from './payload.js';
 
 /** The bits after the first `bitCount` of a packed payload must be 0 (so equal models have equal bytes). */

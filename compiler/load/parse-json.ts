@@ -3,7 +3,7 @@
  * to find where (V8's message does not always carry a position).
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { fail } from '../diagnostics/diagnostic.js';
+import { fail } from '../../core/diagnostics/diagnostic.js';
 import { lineColumnAt } from './source-locator.js';
 
 export function parseModelJson(text: string, file: string): unknown {

@@ -6,10 +6,10 @@
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { fail, type Diagnostic, type JsonPath } from '../diagnostics/diagnostic.js';
+import { fail, type Diagnostic, type JsonPath } from '../../core/diagnostics/diagnostic.js';
 import { readAt, readNpyHeader, typedView, type NpyData, type NpyDtype } from '../io/npy.js';
 import { decodeBase64Exact } from './base64.js';
-import type { RawBytesPayload, RawNumbersPayload } from './raw-model.js';
+import type { RawBytesPayload, RawNumbersPayload } from '../validate/raw-model.js';
 import { resolvePayloadPath } from './safe-path.js';
 
 export interface PayloadContext {

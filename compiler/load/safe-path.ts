@@ -4,7 +4,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { isAbsolute, posix, relative, resolve, sep, win32 } from 'node:path';
-import { fail, type JsonPath } from '../diagnostics/diagnostic.js';
+import { fail, type JsonPath } from '../../core/diagnostics/diagnostic.js';
 
 /** Absolute real path of the payload file; throws PB302 (unsafe) or PB303 (missing). */
 export function resolvePayloadPath(given: string, baseDir: string, modelFile: string, jsonPath: JsonPath): string {

@@ -4,7 +4,7 @@
  * path, so locating an error in a huge inline model builds no syntax tree.
  */
 import { visit } from 'jsonc-parser';
-import type { JsonPath, SourceLocator } from '../diagnostics/diagnostic.js';
+import type { JsonPath, SourceLocator } from '../../core/diagnostics/diagnostic.js';
 
 export function createSourceLocator(text: string): SourceLocator {
   return (path) => {

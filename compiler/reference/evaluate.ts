@@ -2,9 +2,9 @@
  * The float64 reference evaluator: the executable meaning of a model (spec section 4). Every
  * compiled build is checked against it, so it favours exactness and clarity over speed.
  */
-import { fail } from '../diagnostics/diagnostic.js';
-import type { IRModel } from '../ir/types.js';
-import { applyLayer, createLayerScratch, matrixOf } from './layer.js';
+import { fail } from '../../core/diagnostics/diagnostic.js';
+import type { IRModel } from '../../core/ir.js';
+import { applyLayer, createLayerScratch } from './layer.js';
 import { matvec } from './matvec.js';
 
 /** The model's output for one input vector. */
@@ -30,7 +30,7 @@ function run(model: IRModel, input: ArrayLike<number>, afterLayer?: (x: Float64A
   }
   if (model.readout === undefined) return x;
   const output = new Float64Array(model.output.size);
-  matvec(matrixOf(model, model.readout), model.scale, x, output);
+  matvec(model.readout, model.scale, x, output);
   return output;
 }
 

@@ -3,7 +3,7 @@
  *   z = skip * x + sum_t M_t v_t + bias,   x <- (1 - relax) * x + relax * eta_theta(z),
  * with v_t = x, y, or r = y - A x (computed once per layer).
  */
-import type { IRLayer, IRMatrix, IRModel, ScalarOrVector, ThresholdKind } from '../ir/types.js';
+import type { IRLayer, IRMatrix, IRModel, ScalarOrVector, ThresholdKind } from '../../core/ir.js';
 import { matvec } from './matvec.js';
 
 /** Work buffers reused across layers so an evaluation allocates O(state + input) once. */
@@ -24,17 +24,10 @@ export function createLayerScratch(model: IRModel): LayerScratch {
   };
 }
 
-/** Looks up a matrix the validated IR guarantees to exist. */
-export function matrixOf(model: IRModel, id: string): IRMatrix {
-  const matrix = model.matrices.get(id);
-  if (matrix === undefined) throw new Error(`IR references undefined matrix '${id}' (the loader should have rejected it)`);
-  return matrix;
-}
-
 /** The residual matrix A of a layer that has residual terms. */
-export function residualMatrixOf(model: IRModel, layer: IRLayer): IRMatrix {
+export function residualMatrixOf(layer: IRLayer): IRMatrix {
   if (layer.residual === undefined) throw new Error('IR layer has a residual term but no residual matrix (the loader should have rejected it)');
-  return matrixOf(model, layer.residual);
+  return layer.residual;
 }
 
 /** Advances the state x in place by one layer. */
@@ -54,7 +47,7 @@ export function applyLayer(model: IRModel, layer: IRLayer, y: Float64Array, x: F
       }
       v = residual;
     }
-    matvec(matrixOf(model, term.matrix), model.scale, v, product);
+    matvec(term.matrix, model.scale, v, product);
     for (let i = 0; i < z.length; i++) z[i] += product[i];
   }
 
@@ -68,7 +61,7 @@ export function applyLayer(model: IRModel, layer: IRLayer, y: Float64Array, x: F
 
 /** r = y - A x into `out`. */
 function computeResidual(model: IRModel, layer: IRLayer, y: Float64Array, x: Float64Array, out: Float64Array): void {
-  matvec(residualMatrixOf(model, layer), model.scale, x, out);
+  matvec(residualMatrixOf(layer), model.scale, x, out);
   for (let i = 0; i < out.length; i++) out[i] = y[i] - out[i];
 }
 

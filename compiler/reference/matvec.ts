@@ -3,7 +3,7 @@
  * M[i][j] = s_ij * scale * gain on existing entries, 0 elsewhere. No dense array is ever built,
  * so the cost is O(nnz) time and O(1) extra memory.
  */
-import type { IRMatrix } from '../ir/types.js';
+import type { IRMatrix } from '../../core/ir.js';
 import { forEachRowSegment } from '../ir/structure.js';
 
 /** out = M x, with out.length = rows and x.length = cols. */

@@ -4,8 +4,7 @@
  * by power iteration on J^T J using only matrix-vector products (J is never formed). The
  * thresholds are 1-Lipschitz, so ||J||_2 <= 1 makes the whole layer non-expansive in x.
  */
-import type { IRLayer, IRMatrix, IRModel } from '../ir/types.js';
-import { matrixOf, residualMatrixOf } from '../reference/layer.js';
+import type { IRLayer, IRMatrix, IRModel } from '../../core/ir.js';
 import { matvec, matvecTransposed } from '../reference/matvec.js';
 
 export interface ContractionEstimate {
@@ -30,8 +29,8 @@ const MIN_ITERATIONS = 3;
 
 /** The parts of a layer that J depends on; layers with equal keys have equal J (tied weights). */
 export function linearPartKey(layer: IRLayer): string {
-  const terms = layer.terms.filter((t) => t.source !== 'input').map((t) => `${t.source}:${t.matrix}`);
-  return JSON.stringify([terms, layer.residual ?? null, layer.skip, layer.relax]);
+  const terms = layer.terms.filter((t) => t.source !== 'input').map((t) => `${t.source}:${t.matrix.id}`);
+  return JSON.stringify([terms, layer.residual?.id ?? null, layer.skip, layer.relax]);
 }
 
 export function estimateContraction(model: IRModel, layer: IRLayer, options: ContractionOptions): ContractionEstimate {
@@ -67,13 +66,13 @@ interface LinearOperator {
 
 /** J as a pair of matvec closures, or undefined when the layer does not depend on x at all. */
 function linearOperator(model: IRModel, layer: IRLayer): LinearOperator | undefined {
-  const stateTerms = layer.terms.filter((t) => t.source === 'state').map((t) => matrixOf(model, t.matrix));
-  const residualTerms = layer.terms.filter((t) => t.source === 'residual').map((t) => matrixOf(model, t.matrix));
+  const stateTerms = layer.terms.filter((t) => t.source === 'state').map((t) => t.matrix);
+  const residualTerms = layer.terms.filter((t) => t.source === 'residual').map((t) => t.matrix);
   const { relax, skip } = layer;
   const identity = 1 - relax + relax * skip;
   if (stateTerms.length === 0 && residualTerms.length === 0 && identity === 0) return undefined;
 
-  const a = residualTerms.length > 0 ? residualMatrixOf(model, layer) : undefined;
+  const a = residualTerms.length > 0 ? layer.residual : undefined;
   const { scale, state } = model;
   const inputSize = model.input.size;
   const product = new Float64Array(state);

@@ -3,9 +3,8 @@
  * with the usual weight formats, and whether each layer's state update is a contraction. Plain
  * JSON-serialisable data (schema/footprint-report.schema.json); renderers format it.
  */
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { IRLayer, IRModel, ScalarOrVector, SignEncoding, StructureKind, TermSource, ThresholdKind } from '../ir/types.js';
-import { matrixOf, residualMatrixOf } from '../reference/layer.js';
+import type { Diagnostic } from '../../core/diagnostics/diagnostic.js';
+import type { IRLayer, IRModel, ScalarOrVector, SignEncoding, StructureKind, TermSource, ThresholdKind } from '../../core/ir.js';
 import { estimateContraction, linearPartKey, type ContractionEstimate } from './contraction.js';
 import type { McuFootprintRow } from './mcu.js';
 import type { RuntimeFootprint } from './runtime.js';
@@ -158,7 +157,7 @@ export interface FootprintOptions {
 export function buildFootprint(model: IRModel, options: FootprintOptions = {}): FootprintReport {
   const matrices = matrixFootprints(model);
   const layers = layerFootprints(model, options);
-  const readout = model.readout === undefined ? null : { matrix: model.readout, nnzTouched: matrixOf(model, model.readout).nnz };
+  const readout = model.readout === undefined ? null : { matrix: model.readout.id, nnzTouched: model.readout.nnz };
   const totals = footprintTotals(model, matrices, layers, readout);
   const gainMatrices = matrices.filter((m) => m.gain !== 1).map((m) => m.id);
   return {
@@ -195,7 +194,7 @@ function matrixFootprints(model: IRModel): MatrixFootprint[] {
       usedBy.get(id)!.add(index);
     }
   });
-  return [...model.matrices.values()].map((m) => ({
+  return model.matrices.map((m) => ({
     id: m.id,
     rows: m.rows,
     cols: m.cols,
@@ -206,15 +205,15 @@ function matrixFootprints(model: IRModel): MatrixFootprint[] {
     gain: m.gain,
     ...matrixStorage(m),
     usedByLayers: [...(usedBy.get(m.id) ?? [])],
-    usedByReadout: model.readout === m.id,
+    usedByReadout: model.readout === m,
     encoding: m.encoding,
     quantizationError: m.quantizationError ?? null,
   }));
 }
 
 function layerMatrixIds(layer: IRLayer): string[] {
-  const ids = layer.terms.map((t) => t.matrix);
-  if (layer.residual !== undefined) ids.push(layer.residual);
+  const ids = layer.terms.map((t) => t.matrix.id);
+  if (layer.residual !== undefined) ids.push(layer.residual.id);
   return ids;
 }
 
@@ -229,9 +228,9 @@ function layerFootprints(model: IRModel, options: FootprintOptions): LayerFootpr
 
   return model.layers.map((layer, index) => ({
     index,
-    terms: layer.terms.map((t) => ({ matrix: t.matrix, source: t.source })),
+    terms: layer.terms.map((t) => ({ matrix: t.matrix.id, source: t.source })),
     formula: layerFormula(layer),
-    residual: layer.residual ?? null,
+    residual: layer.residual?.id ?? null,
     skip: layer.skip,
     relax: layer.relax,
     threshold: layer.threshold.kind,
@@ -244,15 +243,15 @@ function layerFootprints(model: IRModel, options: FootprintOptions): LayerFootpr
 }
 
 function layerFormula(layer: IRLayer): string {
-  const residual = `(y - ${layer.residual}*x)`;
-  return layer.terms.map((t) => `${t.matrix}*${t.source === 'state' ? 'x' : t.source === 'input' ? 'y' : residual}`).join(' + ');
+  const residual = `(y - ${layer.residual?.id}*x)`;
+  return layer.terms.map((t) => `${t.matrix.id}*${t.source === 'state' ? 'x' : t.source === 'input' ? 'y' : residual}`).join(' + ');
 }
 
 /** The residual y - A x is computed once per layer, however many terms use it. */
 function layerNnzTouched(model: IRModel, layer: IRLayer): number {
-  const terms = layer.terms.reduce((sum, t) => sum + matrixOf(model, t.matrix).nnz, 0);
+  const terms = layer.terms.reduce((sum, t) => sum + t.matrix.nnz, 0);
   const usesResidual = layer.terms.some((t) => t.source === 'residual');
-  return terms + (usesResidual ? residualMatrixOf(model, layer).nnz : 0);
+  return terms + (usesResidual && layer.residual !== undefined ? layer.residual.nnz : 0);
 }
 
 function parameterBytes(parameter: ScalarOrVector): number {

@@ -2,7 +2,7 @@
  * The report's human-readable content, decided once: titled sections of fields, tables and
  * notes. render-text and render-markdown only lay these out, so both always show the same thing.
  */
-import { formatDiagnostic } from '../diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../../core/diagnostics/diagnostic.js';
 import type { FootprintReport, LayerFootprint, MatrixFootprint } from './footprint.js';
 
 export type Align = 'left' | 'right';

@@ -2,7 +2,7 @@
  * Storage arithmetic: what one matrix costs in PIBiNN form, and what the same weights would cost
  * in the usual alternatives, so the report can put them side by side.
  */
-import type { IRMatrix, Structure } from '../ir/types.js';
+import type { IRMatrix, Structure } from '../../core/ir.js';
 import { structureMetadataBytes } from '../ir/structure.js';
 
 /** A non-unit gain is stored as one float32 next to the structure. */

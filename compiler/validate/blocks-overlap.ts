@@ -4,7 +4,7 @@
  * compressed column coordinates); a new rectangle overlaps iff some column of its span is
  * already covered when it starts.
  */
-import type { Block } from '../ir/types.js';
+import type { Block } from '../../core/ir.js';
 
 /** Indices (ascending) of two rectangles that share an entry, or undefined if none do. */
 export function findOverlap(blocks: readonly Block[]): [number, number] | undefined {

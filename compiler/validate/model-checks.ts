@@ -3,9 +3,9 @@
  * every use, residual matrices present exactly when used, vector lengths, unused matrices.
  * Returns every independent problem found, in model order.
  */
-import type { Diagnostic, JsonPath } from '../diagnostics/diagnostic.js';
-import { checkLimit, type Limits } from '../load/limits.js';
-import type { RawModel } from '../load/raw-model.js';
+import type { Diagnostic, JsonPath } from '../../core/diagnostics/diagnostic.js';
+import { checkLimit, type Limits } from './limits.js';
+import type { RawModel } from './raw-model.js';
 import { suggestionFix } from './suggest.js';
 
 export function checkModel(raw: RawModel, file: string, limits: Limits, allowUnused = false): Diagnostic[] {

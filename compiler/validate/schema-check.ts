@@ -5,10 +5,10 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import schema from '../../schema/model-format-v1.schema.json' with { type: 'json' };
-import type { Diagnostic, JsonPath } from '../diagnostics/diagnostic.js';
-import { PibinnError } from '../diagnostics/diagnostic.js';
-import type { DiagnosticCode } from '../diagnostics/codes.js';
-import type { RawModel } from '../load/raw-model.js';
+import type { Diagnostic, JsonPath } from '../../core/diagnostics/diagnostic.js';
+import { PibinnError } from '../../core/diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../../core/diagnostics/codes.js';
+import type { RawModel } from './raw-model.js';
 import { suggestionFix } from './suggest.js';
 
 export const SUPPORTED_VERSION = 1;

@@ -3,10 +3,10 @@
  * block-diagonal tiling, rectangles inside the matrix and disjoint, and the size limits that
  * guard what loading the payloads will allocate or walk.
  */
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Block } from '../ir/types.js';
-import { checkLimit, type Limits } from '../load/limits.js';
-import type { RawMatrix } from '../load/raw-model.js';
+import type { Diagnostic } from '../../core/diagnostics/diagnostic.js';
+import type { Block } from '../../core/ir.js';
+import { checkLimit, type Limits } from './limits.js';
+import type { RawMatrix } from './raw-model.js';
 import { findOverlap } from './blocks-overlap.js';
 
 export function checkMatrixStructure(id: string, matrix: RawMatrix, file: string, limits: Limits): Diagnostic[] {

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticModel } from '../../bench/synthetic-models.js';
 import { buildModelInMemory } from '../../codegen/build.js';
 import { writeContainer } from '../../compiler/container/write.js';
-import type { IRModel } from '../../compiler/ir/types.js';
+import type { IRModel } from '../../core/ir.js';
 import { loadModel } from '../../compiler/load/load-model.js';
 import { evaluate } from '../../compiler/reference/evaluate.js';
 import { relativeL2 } from '../../compiler/reference/compare.js';

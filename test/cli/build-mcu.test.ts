@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../compiler/cli/main.js';
+import { main } from '../../cli/main.js';
 import { CONFORMANCE_DIR } from '../support/conformance.js';
 
 async function cli(...args: string[]) {

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../compiler/cli/main.js';
+import { main } from '../../cli/main.js';
 import { readContainer } from '../../compiler/container/read.js';
 import { writeContainer } from '../../compiler/container/write.js';
 import { encodeNpy, parseNpy } from '../../compiler/io/npy.js';
@@ -155,7 +155,7 @@ describe('pibinn-compile', () => {
   });
 
   it("the README's example job works through the installed binary (exit code, no stack trace)", () => {
-    const bin = 'dist/compiler/cli/bin.js';
+    const bin = 'dist/cli/bin.js';
     expect(existsSync(bin), 'run `npm run build` (npm test does) before the tests').toBe(true);
     const out = join(tempDir(), 'ista.pibinn');
     const compile = spawnSync(process.execPath, [bin, `${EXAMPLE}/model.json`, '-o', out, '-q'], { encoding: 'utf8' });

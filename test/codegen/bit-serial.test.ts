@@ -9,10 +9,11 @@ import { buildModelInMemory } from '../../codegen/build.js';
 import { selfTestTolerance } from '../../codegen/emit-module.js';
 import { relativeL2 } from '../../compiler/reference/compare.js';
 import { evaluate } from '../../compiler/reference/evaluate.js';
-import type { IRModel } from '../../compiler/ir/types.js';
-import { PibinnError } from '../../compiler/diagnostics/diagnostic.js';
+import type { IRModel } from '../../core/ir.js';
+import { PibinnError } from '../../core/diagnostics/diagnostic.js';
 import { createRng, randomModel } from '../support/random-model.js';
 import { instantiate, runBatch } from './harness.js';
+import { matrixNamed } from '../support/ir-draft.js';
 
 /** Documented bounds on the mean relative L2 error over inputs (docs/performance.md). */
 const MEAN_ERROR_BOUND: Record<number, number> = { 8: 0.03, 16: 1e-4 };
@@ -62,7 +63,7 @@ describe('k-bit activation builds', () => {
     expect(kinds.size).toBeGreaterThan(1);
     const built = await buildModelInMemory(model, { activationBits: 8, builds: ['scalar'] });
     for (const choice of built.layout.kernels) {
-      const kind = model.matrices.get(choice.matrix)!.structure.kind;
+      const kind = matrixNamed(model, choice.matrix).structure.kind;
       const bitSerial = kind === 'dense' || kind === 'block-diagonal';
       expect(choice.kernel.scalar, `${choice.matrix} (${kind})`).toBe(bitSerial ? 'bit-serial' : 'flip-add');
       if (!bitSerial) expect(choice.reason).toContain('bit-serial covers dense and block-diagonal only');

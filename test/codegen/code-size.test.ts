@@ -19,7 +19,7 @@ const productFunctions = (source: string): number => source.match(/^function pro
 describe('product functions', () => {
   it('one per distinct shape: 9 untied W_k of 64 x 64 blocks share one, B has its own', async () => {
     const model = syntheticModel({ kind: 'block-diagonal', n: 256, block: 64 });
-    expect(model.matrices.size).toBe(10); // B and W_2 .. W_10 (x_0 = 0: layer 1 has no W)
+    expect(model.matrices.length).toBe(10); // B and W_2 .. W_10 (x_0 = 0: layer 1 has no W)
     const built = await buildModelInMemory(model, { maxBatch: 4 });
     // W_k (256 x 256, 64 x 64 blocks) and B (256 x 128, 64 x 32 blocks): two shapes.
     expect(productFunctions(built.source)).toBe(2);

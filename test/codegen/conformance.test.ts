@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildModelInMemory } from '../../codegen/build.js';
 import { parseNpy } from '../../compiler/io/npy.js';
-import type { IRModel } from '../../compiler/ir/types.js';
+import type { IRModel } from '../../core/ir.js';
 import { CONFORMANCE_DIR, CONFORMANCE_MODELS as cases, loadConformanceModel } from '../support/conformance.js';
 import { expectAgreement, instantiate, referenceOutputs, runBatch } from './harness.js';
 

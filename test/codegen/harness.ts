@@ -4,7 +4,7 @@
  * a `hard` decision within float32 rounding of theta).
  */
 import { expect } from 'vitest';
-import type { IRModel } from '../../compiler/ir/types.js';
+import type { IRModel } from '../../core/ir.js';
 import { evaluate } from '../../compiler/reference/evaluate.js';
 import { BORDERLINE_MARGIN, hardThresholdMargin } from '../../codegen/threshold-margin.js';
 import { relativeL2 } from '../../compiler/reference/compare.js';

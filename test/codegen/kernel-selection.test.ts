@@ -33,7 +33,7 @@ describe('kernel selection in a layout', () => {
     const model = syntheticModel({ kind: 'block-diagonal', n: 1024, block: 64 });
     const tests = selfTestVectors(model, 1);
     const web = planMemory(model, 1, tests, model.name);
-    expect(web.layout.kernels.map((k) => k.kernel.simd)).toEqual(new Array(model.matrices.size).fill('lut8'));
+    expect(web.layout.kernels.map((k) => k.kernel.simd)).toEqual(new Array(model.matrices.length).fill('lut8'));
     expect(web.layout.kernels.find((k) => k.matrix === 'B')!.kernel.scalar).toBe('lut4');
     const lut = web.layout.buffers.find((b) => b.name === 'scratch:lut')!;
     expect(lut.bytes).toBe(64 * 128);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { wasmSectionSizes } from '../../codegen/wasm-sections.js';
-import { main } from '../../compiler/cli/main.js';
+import { main } from '../../cli/main.js';
 import schema from '../../schema/footprint-report.schema.json' with { type: 'json' };
 import { CONFORMANCE_DIR } from '../support/conformance.js';
 

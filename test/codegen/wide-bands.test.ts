@@ -1,7 +1,8 @@
 /** Specialized builds of banded matrices whose bands are wider than the matrix (up to u32). */
 import { describe, expect, it } from 'vitest';
 import { buildModelInMemory } from '../../codegen/build.js';
-import type { IRMatrix, IRModel } from '../../compiler/ir/types.js';
+import type { IRMatrix } from '../../core/ir.js';
+import { resolveModel } from '../support/ir-draft.js';
 import { expectAgreement, instantiate, referenceOutputs, runBatch } from './harness.js';
 
 function band(id: string, lower: number, upper: number, rows: number, cols: number): IRMatrix {
@@ -11,11 +12,11 @@ function band(id: string, lower: number, upper: number, rows: number, cols: numb
 
 describe('specialized build, bands wider than the matrix', () => {
   it('agrees with the reference (the widths are clamped to the matrix, not truncated to i32)', async () => {
-    const model: IRModel = {
+    const model = resolveModel({
       name: 'wide-bands', scale: 0.3, state: 4, input: { name: 'y', size: 3 }, output: { name: 'x', size: 4 },
-      matrices: new Map([['B0', band('B0', 2 ** 32 - 7, 2 ** 31 + 3, 4, 3)], ['B1', band('B1', 2 ** 31 + 1, 2 ** 32 - 1, 4, 4)]]),
+      matrices: [band('B0', 2 ** 32 - 7, 2 ** 31 + 3, 4, 3), band('B1', 2 ** 31 + 1, 2 ** 32 - 1, 4, 4)],
       layers: [0, 1].map(() => ({ terms: [{ matrix: 'B0', source: 'input' as const }, { matrix: 'B1', source: 'state' as const }], skip: 0, bias: 0, threshold: { kind: 'soft' as const, theta: 0.05 }, relax: 1 })),
-    };
+    });
     const inputs = Float32Array.of(1, -0.5, 0.25, 0.75, 0.5, -1);
     const built = await buildModelInMemory(model);
     for (const flavor of ['simd', 'scalar'] as const) {

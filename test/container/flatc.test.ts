@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeContainer } from '../../compiler/container/write.js';
 import { allFeaturesModel } from './models.js';
+import { matrixNamed } from '../support/ir-draft.js';
 
 const FLATC = '/usr/bin/flatc';
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -37,7 +38,7 @@ describe('schema/pibinn.fbs and flatc', () => {
     expect(json.schema_version).toBe(1);
     expect(json.name).toBe(model.name);
     expect(json.readout).toBe(6);
-    expect(json.matrices.map((m: { id: string }) => m.id)).toEqual([...model.matrices.keys()]);
+    expect(json.matrices.map((m: { id: string }) => m.id)).toEqual(model.matrices.map((m) => m.id));
     const bl = json.matrices[3];
     expect(bl.structure_kind).toBe('Blocks');
     expect(bl.blocks).toEqual([
@@ -45,7 +46,7 @@ describe('schema/pibinn.fbs and flatc', () => {
       { row0: 0, col0: 0, rows: 3, cols: 4 },
       { row0: 9, col0: 1, rows: 3, cols: 2 },
     ]);
-    expect(bl.signs).toEqual([...model.matrices.get('BL')!.signs]);
+    expect(bl.signs).toEqual([...matrixNamed(model, 'BL').signs]);
     expect(json.layers[1].theta_vector).toHaveLength(model.state);
     expect(JSON.parse(json.metadata_json)).toEqual(model.metadata);
   });

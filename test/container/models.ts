@@ -4,7 +4,8 @@
  * sign payload, -0 parameters, and metadata; plus a minimal model with every optional part absent.
  */
 import { structureNnz } from '../../compiler/ir/structure.js';
-import type { IRLayer, IRMatrix, IRModel, SignEncoding, Structure } from '../../compiler/ir/types.js';
+import type { IRMatrix, IRModel, SignEncoding, Structure } from '../../core/ir.js';
+import { type DraftLayer, resolveModel } from '../support/ir-draft.js';
 
 /** Deterministic pseudo-random bytes (xorshift32), so models are identical run to run. */
 export function pseudoRandomBytes(length: number, seed: number): Uint8Array {
@@ -74,7 +75,7 @@ export function allFeaturesModel(): IRModel {
     makeMatrix('A', INPUT, STATE, { kind: 'dense' }, { encoding: 'dense-values', quantizationError: 0 }),
     makeMatrix('M', OUTPUT, STATE, { kind: 'mask', bitmap: randomBits(OUTPUT * STATE, 99) }),
   ];
-  const layers: IRLayer[] = [
+  const layers: DraftLayer[] = [
     { terms: [{ matrix: 'D', source: 'input' }], skip: 0, bias: 0, threshold: { kind: 'soft', theta: 0.1 }, relax: 1 },
     {
       terms: [
@@ -98,44 +99,44 @@ export function allFeaturesModel(): IRModel {
       relax: 0.5,
     },
   ];
-  return {
+  return resolveModel({
     name: 'all-features_v1.0',
     description: 'every structure kind — ünïcode too',
     scale: 0.0625,
     state: STATE,
     input: { name: 'y', size: INPUT },
     output: { name: 'x_hat', size: OUTPUT },
-    matrices: new Map(matrices.map((m) => [m.id, m])),
+    matrices,
     layers,
     readout: 'M',
     metadata: { recipe: { epochs: [20, 24], lr: 0.001 }, dataset: 'synthetic', notes: null, ok: true, text: 'λ = mean |W|' },
-  };
+  });
 }
 
 /** Every optional part absent: no description, readout, metadata, gain or quantization error. */
 export function minimalModel(): IRModel {
   const w = makeMatrix('W', 4, 4, { kind: 'dense' });
-  return {
+  return resolveModel({
     name: 'tiny',
     scale: 0.25,
     state: 4,
     input: { name: 'y', size: 4 },
     output: { name: 'x', size: 4 },
-    matrices: new Map([[w.id, w]]),
+    matrices: [w],
     layers: [{ terms: [{ matrix: 'W', source: 'input' }], skip: 0, bias: 0, threshold: { kind: 'soft', theta: 0.1 }, relax: 1 }],
-  };
+  });
 }
 
 /** A one-layer model whose only matrix (state x state) has the given structure. */
 export function singleStructureModel(state: number, structure: Structure): IRModel {
   const w = makeMatrix('W', state, state, structure);
-  return {
+  return resolveModel({
     name: `single-${structure.kind}`,
     scale: 1,
     state,
     input: { name: 'y', size: state },
     output: { name: 'x', size: state },
-    matrices: new Map([[w.id, w]]),
+    matrices: [w],
     layers: [{ terms: [{ matrix: 'W', source: 'state' }], skip: 1, bias: 0, threshold: { kind: 'soft', theta: 0.5 }, relax: 1 }],
-  };
+  });
 }

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { Model } from '../../compiler/container/generated/pibinn_generated.js';
 import { readContainer } from '../../compiler/container/read.js';
 import { writeContainer } from '../../compiler/container/write.js';
-import type { IRModel, Structure } from '../../compiler/ir/types.js';
+import type { IRModel, Structure } from '../../core/ir.js';
 import { randomModel } from '../support/random-model.js';
 import { allFeaturesModel, minimalModel, randomBits, singleStructureModel } from './models.js';
+import { matrixNamed } from '../support/ir-draft.js';
 
 function roundTrip(model: IRModel): IRModel {
   return readContainer(writeContainer(model), 'test.pibinn');
@@ -39,8 +40,8 @@ describe('container round trip', () => {
     // -0 must survive (toStrictEqual distinguishes it, checked explicitly for clarity).
     expect(Object.is(back.layers[3].skip, -0)).toBe(true);
     expect(Object.is((back.layers[1].bias as Float64Array)[3], -0)).toBe(true);
-    expect(back.matrices.get('BL')!.structure).toEqual(model.matrices.get('BL')!.structure);
-    expect(back.matrices.get('E')!.signs.length).toBe(0);
+    expect(matrixNamed(back, 'BL').structure).toEqual(matrixNamed(model, 'BL').structure);
+    expect(matrixNamed(back, 'E').signs.length).toBe(0);
   });
 
   it('keeps optional parts absent', () => {
@@ -48,7 +49,7 @@ describe('container round trip', () => {
     const back = roundTrip(model);
     expectSameModel(back, model);
     for (const key of ['description', 'readout', 'metadata']) expect(Object.keys(back)).not.toContain(key);
-    expect(Object.keys(back.matrices.get('W')!)).not.toContain('quantizationError');
+    expect(Object.keys(matrixNamed(back, 'W'))).not.toContain('quantizationError');
     expect(Object.keys(back.layers[0])).not.toContain('residual');
   });
 
@@ -75,9 +76,9 @@ describe('container round trip', () => {
   it('returns an IR that does not alias the container bytes', () => {
     const bytes = writeContainer(minimalModel());
     const model = readContainer(bytes, 'test.pibinn');
-    const before = model.matrices.get('W')!.signs.slice();
+    const before = matrixNamed(model, 'W').signs.slice();
     bytes.fill(0);
-    expect(model.matrices.get('W')!.signs).toEqual(before);
+    expect(matrixNamed(model, 'W').signs).toEqual(before);
   });
 
   it('reads a container placed at an unaligned offset (as fs.readFileSync may return it)', () => {

@@ -6,29 +6,30 @@
 import { describe, expect, it } from 'vitest';
 import { readContainer } from '../../compiler/container/read.js';
 import { writeContainer } from '../../compiler/container/write.js';
-import type { IRModel } from '../../compiler/ir/types.js';
+import type { IRModel } from '../../core/ir.js';
 import { makeMatrix } from './models.js';
+import { matrixNamed, resolveModel } from '../support/ir-draft.js';
 
 const SIDE = 65536;
 const BLOCK = 1024;
 
 function bigModel(): IRModel {
   const w = makeMatrix('W', SIDE, SIDE, { kind: 'block-diagonal', blockRows: BLOCK, blockCols: BLOCK });
-  return {
+  return resolveModel({
     name: 'big',
     scale: 0.01,
     state: SIDE,
     input: { name: 'y', size: SIDE },
     output: { name: 'x', size: SIDE },
-    matrices: new Map([[w.id, w]]),
+    matrices: [w],
     layers: [{ terms: [{ matrix: 'W', source: 'input' }], skip: 0, bias: 0, threshold: { kind: 'soft', theta: 0.1 }, relax: 1 }],
-  };
+  });
 }
 
 describe('container at scale', () => {
   it('writes and reads 64M nnz in O(nnz / 8) bytes and well under the time budget', () => {
     const model = bigModel();
-    const signs = model.matrices.get('W')!.signs;
+    const signs = matrixNamed(model, 'W').signs;
     expect(signs.length).toBe((SIDE * BLOCK) / 8);
 
     let start = performance.now();
@@ -40,7 +41,7 @@ describe('container at scale', () => {
     start = performance.now();
     const back = readContainer(bytes, 'big.pibinn');
     const readMs = performance.now() - start;
-    expect(Buffer.from(back.matrices.get('W')!.signs).equals(Buffer.from(signs))).toBe(true);
+    expect(Buffer.from(matrixNamed(back, 'W').signs).equals(Buffer.from(signs))).toBe(true);
     expect(writeMs, `write took ${writeMs.toFixed(0)} ms`).toBeLessThan(2000);
     expect(readMs, `read took ${readMs.toFixed(0)} ms`).toBeLessThan(2000);
   });

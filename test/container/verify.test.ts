@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readContainer } from '../../compiler/container/read.js';
 import { verifyContainer } from '../../compiler/container/verify.js';
 import { writeContainer } from '../../compiler/container/write.js';
-import { PibinnError, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import { PibinnError, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
 import { fieldPosition, handBuiltContainer, patched, vectorPosition } from './hand-built.js';
 import { allFeaturesModel, minimalModel } from './models.js';
 

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Flavor } from '../../codegen/compile-as.js';
 import { bandDiagonals, diagonalScratchBytes, useDiagonals } from '../../codegen/kernel-selection.js';
 import { diagonalMajorSigns } from '../../codegen/layout.js';
-import type { IRMatrix } from '../../compiler/ir/types.js';
+import type { IRMatrix } from '../../core/ir.js';
 import { structureNnz } from '../../compiler/ir/structure.js';
 import { createRng } from '../support/random-model.js';
 import { kernelLibrary, type Place } from './place.js';

@@ -1,6 +1,6 @@
 /** The O(n log n) overlap sweep against the obvious O(n^2) pair check, on many random block lists. */
 import { describe, expect, it } from 'vitest';
-import type { Block } from '../../compiler/ir/types.js';
+import type { Block } from '../../core/ir.js';
 import { findOverlap } from '../../compiler/validate/blocks-overlap.js';
 
 function intersects(a: Block, b: Block): boolean {

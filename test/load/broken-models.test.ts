@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic, renderJsonPath, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import { formatDiagnostic, renderJsonPath, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
 import { loadModel } from '../../compiler/load/load-model.js';
 import { loadError } from './helpers.js';
+import { matrixNamed } from '../support/ir-draft.js';
 
 const root = fileURLToPath(new URL('../fixtures/broken/', import.meta.url));
 
@@ -110,7 +111,7 @@ describe('broken models are rejected with the right diagnostic', () => {
     writeFileSync(join(dir, 'real.bits'), Uint8Array.of(0xa5));
     symlinkSync(join(dir, 'real.bits'), join(dir, 'B.bits'));
     writeFileSync(join(dir, 'model.json'), readFileSync(join(root, 'missing-file.json')));
-    expect(loadModel(join(dir, 'model.json')).model.matrices.get('B')!.signs).toEqual(Uint8Array.of(0xa5));
+    expect(matrixNamed(loadModel(join(dir, 'model.json')).model, 'B').signs).toEqual(Uint8Array.of(0xa5));
   });
 });
 

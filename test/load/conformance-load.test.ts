@@ -11,6 +11,7 @@ import { parseNpy } from '../../compiler/io/npy.js';
 import { loadModel, loadModelFromText } from '../../compiler/load/load-model.js';
 import { CONFORMANCE_DIR as root, CONFORMANCE_MODELS as models, HAS_UNUSED_MATRIX, loadConformanceModel } from '../support/conformance.js';
 import { loadError, minimalModel } from './helpers.js';
+import { matrixNamed } from '../support/ir-draft.js';
 
 type Json = Record<string, any>;
 
@@ -81,9 +82,9 @@ describe('conformance models load', () => {
     it(`${name}: every matrix matches an independent decoding`, () => {
       const { model, warnings } = loadConformanceModel(name);
       expect(warnings.filter((d) => d.code !== 'PB208')).toEqual([]);
-      expect([...model.matrices.keys()]).toEqual(Object.keys(raw.matrices));
+      expect(model.matrices.map((m) => m.id)).toEqual(Object.keys(raw.matrices));
       for (const [id, m] of Object.entries<Json>(raw.matrices)) {
-        const ir = model.matrices.get(id)!;
+        const ir = matrixNamed(model, id);
         const expected = independent(m, dir, raw.scale);
         expect(ir.nnz, id).toBe(expected.nnz);
         expect(ir.signs.length, id).toBe(Math.ceil(expected.nnz / 8));
@@ -94,7 +95,7 @@ describe('conformance models load', () => {
         else expect(ir.quantizationError).toBeCloseTo(expected.qe, 12);
       }
       expect(model.layers).toHaveLength(raw.layers.length);
-      expect(model.readout).toBe(raw.readout?.matrix);
+      expect(model.readout?.id).toBe(raw.readout?.matrix);
     });
   }
 });
@@ -103,14 +104,14 @@ describe('the spec minimal example (section 8)', () => {
   const { model } = loadModelFromText(JSON.stringify(minimalModel()), 'tiny.json', '/nonexistent');
 
   it('B: block-diagonal, nnz 8, signs 0xA5', () => {
-    const b = model.matrices.get('B')!;
+    const b = matrixNamed(model, 'B');
     expect(b).toMatchObject({ rows: 4, cols: 4, nnz: 8, gain: 1, encoding: 'bits', structure: { kind: 'block-diagonal', blockRows: 2, blockCols: 2 } });
     expect(b.signs).toEqual(Uint8Array.of(0xa5));
     expect(b.quantizationError).toBeUndefined();
   });
 
   it('W: banded, nnz 10, values binarized (negatives at 1, 2, 6, 9) with their quantization error', () => {
-    const w = model.matrices.get('W')!;
+    const w = matrixNamed(model, 'W');
     expect(w.nnz).toBe(10);
     expect(w.signs).toEqual(Uint8Array.of(0b0100_0110, 0b0000_0010));
     const v = [0.3, -0.2, -0.1, 0.4, 0.2, 0.1, -0.3, 0.2, 0.5, -0.4];
@@ -121,8 +122,8 @@ describe('the spec minimal example (section 8)', () => {
   it('layers get the spec defaults: skip 0, relax 1, bias 0; no readout, no residual', () => {
     expect(model.layers[1]).toEqual({
       terms: [
-        { matrix: 'W', source: 'state' },
-        { matrix: 'B', source: 'input' },
+        { matrix: matrixNamed(model, 'W'), source: 'state' },
+        { matrix: matrixNamed(model, 'B'), source: 'input' },
       ],
       skip: 0,
       bias: 0,

@@ -4,12 +4,13 @@
  * metadata, warnings, limits, several errors at once, and line:column location.
  */
 import { describe, expect, it } from 'vitest';
-import { renderJsonPath } from '../../compiler/diagnostics/diagnostic.js';
+import { renderJsonPath } from '../../core/diagnostics/diagnostic.js';
 import { encodeNpy } from '../../compiler/io/npy.js';
 import { signAt } from '../../compiler/ir/structure.js';
 import { loadModel, loadModelFromText } from '../../compiler/load/load-model.js';
-import type { IRMatrix } from '../../compiler/ir/types.js';
+import type { IRMatrix } from '../../core/ir.js';
 import { float32Bytes, loadError, minimalModel, npyWithHeader, writeModelDir } from './helpers.js';
+import { matrixNamed } from '../support/ir-draft.js';
 
 /** A model whose only matrix M (rows x cols) is an input term: state = rows, input.size = cols. */
 function singleMatrixModel(matrix: Record<string, unknown>): Record<string, any> {
@@ -28,7 +29,7 @@ function singleMatrixModel(matrix: Record<string, unknown>): Record<string, any>
 }
 
 function loadSingle(matrix: Record<string, unknown>, files: Record<string, Uint8Array> = {}): IRMatrix {
-  return loadModel(writeModelDir(singleMatrixModel(matrix), files)).model.matrices.get('M')!;
+  return matrixNamed(loadModel(writeModelDir(singleMatrixModel(matrix), files)).model, 'M');
 }
 
 function signsOf(m: IRMatrix): number[] {
@@ -127,7 +128,7 @@ describe('payload files', () => {
 
   it('a mask from a raw file, with its padding bits checked (PB307)', () => {
     const mask = (byte: number) => singleMatrixModel({ rows: 2, cols: 3, structure: { kind: 'mask', encoding: 'bits', file: 'mask.bin' }, signs: { encoding: 'bits', data: 'AA==' } });
-    const ok = loadModel(writeModelDir(mask(0), { 'mask.bin': Uint8Array.of(0b0010_0101) })).model.matrices.get('M')!;
+    const ok = matrixNamed(loadModel(writeModelDir(mask(0), { 'mask.bin': Uint8Array.of(0b0010_0101) })).model, 'M');
     expect(ok.nnz).toBe(3);
     const bad = loadError(() => loadModel(writeModelDir(mask(0), { 'mask.bin': Uint8Array.of(0b0110_0101) }))).diagnostics[0];
     expect(bad).toMatchObject({ code: 'PB307', byteOffset: 0 });
@@ -181,15 +182,15 @@ describe('model features in the IR', () => {
     const { model: ir, warnings } = loadModelFromText(JSON.stringify(model), 'm.json', '/nonexistent');
     expect(ir.description).toBe('ALISTA with a readout');
     expect(ir.metadata).toEqual(model.metadata);
-    expect(ir.readout).toBe('D');
-    expect(ir.matrices.get('A')!.gain).toBe(0.5);
+    expect(ir.readout).toBe(matrixNamed(ir, 'D'));
+    expect(matrixNamed(ir, 'A').gain).toBe(0.5);
     const layer = ir.layers[1];
-    expect(layer.residual).toBe('A');
+    expect(layer.residual).toBe(matrixNamed(ir, 'A'));
     expect(layer).toMatchObject({ skip: 1, relax: 0.5, threshold: { kind: 'hard' } });
     expect(layer.bias).toEqual(Float64Array.of(0.1, -0.2, 0, 0.4));
     expect(layer.threshold.theta).toEqual(Float64Array.of(0, 0.1, 0.2, 0.3));
     // The empty block list is legal but contributes nothing: a warning, not an error.
-    expect(ir.matrices.get('D')!.nnz).toBe(0);
+    expect(matrixNamed(ir, 'D').nnz).toBe(0);
     expect(warnings.map((w) => [w.code, w.severity, renderJsonPath(w.jsonPath!)])).toEqual([['PB803', 'warning', '$.matrices.D.structure']]);
   });
 

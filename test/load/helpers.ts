@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { PibinnError } from '../../compiler/diagnostics/diagnostic.js';
+import { PibinnError } from '../../core/diagnostics/diagnostic.js';
 
 /** The spec's minimal example (section 8). */
 export function minimalModel(): Record<string, any> {

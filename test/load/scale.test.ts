@@ -11,6 +11,7 @@ import { encodeNpy } from '../../compiler/io/npy.js';
 import { signAt } from '../../compiler/ir/structure.js';
 import { loadModel } from '../../compiler/load/load-model.js';
 import { npyWithHeader } from './helpers.js';
+import { matrixNamed } from '../support/ir-draft.js';
 
 const N = 65536;
 const BLOCK = 256;
@@ -53,7 +54,7 @@ describe('scale', () => {
     const elapsed = performance.now() - start;
     const grown = arrayBufferBytes() - before;
 
-    expect(model.matrices.size).toBe(4);
+    expect(model.matrices.length).toBe(4);
     for (const m of model.matrices.values()) {
       expect(m.nnz).toBe(NNZ);
       // Buffer.equals: vitest's deep equality walks 2 MiB arrays element by element, far too slowly.
@@ -81,7 +82,7 @@ describe('scale', () => {
     const { model } = loadModel(join(dir, 'model.json'));
     const grown = arrayBufferBytes() - before;
 
-    const w = model.matrices.get('W0')!;
+    const w = matrixNamed(model, 'W0');
     for (const k of [0, 1, 2, 3, NNZ - 2, NNZ - 1]) expect(signAt(w.signs, k)).toBe(k % 3 === 0 ? -1 : 1);
     // Signs are 2 MiB, the read chunk 1 MiB; a whole-file read would add 64 MiB.
     expect(grown).toBeLessThan(16 * MiB);

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { IRModel } from '../../compiler/ir/types.js';
+import type { IRModel } from '../../core/ir.js';
 import type { McuTarget } from '../../codegen/mcu/build-mcu.js';
 import { mcuSourceDir } from '../../codegen/mcu/compile-wasm.js';
 import { emitHarnessModel } from '../../codegen/mcu/firmware.js';

@@ -14,7 +14,7 @@ import { compileMcuWasm } from '../../codegen/mcu/compile-wasm.js';
 import { emitFixedPoint } from '../../codegen/mcu/emit-fixed-point.js';
 import { FIXED_POINT_SANITY_BOUND } from '../../codegen/mcu/firmware.js';
 import { runTool } from '../../codegen/mcu/run-tool.js';
-import { PibinnError } from '../../compiler/diagnostics/diagnostic.js';
+import { PibinnError } from '../../core/diagnostics/diagnostic.js';
 import { parseNpy } from '../../compiler/io/npy.js';
 import { CONFORMANCE_DIR, CONFORMANCE_MODELS, loadConformanceModel } from '../support/conformance.js';
 import { expectAgreement, referenceOutputs } from '../codegen/harness.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PibinnError } from '../../compiler/diagnostics/diagnostic.js';
-import type { IRModel } from '../../compiler/ir/types.js';
+import { PibinnError } from '../../core/diagnostics/diagnostic.js';
+import type { IRModel } from '../../core/ir.js';
 import { evaluate, evaluateTrace } from '../../compiler/reference/evaluate.js';
 import { threshold } from '../../compiler/reference/layer.js';
 import { relativeL2 } from '../../compiler/reference/compare.js';

@@ -4,7 +4,8 @@
  * compiler/ir/structure.ts or compiler/reference, so it can catch their mistakes.
  */
 export { mulberry32 as seededRandom } from '../../compiler/util/seeded-random.js';
-import type { IRLayer, IRMatrix, IRModel, Structure, ThresholdKind } from '../../compiler/ir/types.js';
+import type { IRMatrix, IRModel, Structure, ThresholdKind } from '../../core/ir.js';
+import { type DraftLayer, resolveModel } from '../support/ir-draft.js';
 
 /** Entry (i, j) exists, per the table of spec section 3.1. */
 export function existsAt(structure: Structure, rows: number, cols: number, i: number, j: number): boolean {
@@ -66,7 +67,7 @@ export function maskStructure(rows: number, cols: number, exists: (i: number, j:
   return { kind: 'mask', bitmap };
 }
 
-export function makeLayer(layer: Partial<IRLayer> & Pick<IRLayer, 'terms'>): IRLayer {
+export function makeLayer(layer: Partial<DraftLayer> & Pick<DraftLayer, 'terms'>): DraftLayer {
   return {
     skip: 0,
     bias: 0,
@@ -83,19 +84,19 @@ export function makeModel(options: {
   inputSize: number;
   outputSize?: number;
   matrices: readonly IRMatrix[];
-  layers: readonly IRLayer[];
+  layers: readonly DraftLayer[];
   readout?: string;
 }): IRModel {
-  return {
+  return resolveModel({
     name: options.name ?? 'test-model',
     scale: options.scale,
     state: options.state,
     input: { name: 'y', size: options.inputSize },
     output: { name: 'x', size: options.outputSize ?? options.state },
-    matrices: new Map(options.matrices.map((m) => [m.id, m])),
+    matrices: options.matrices,
     layers: options.layers,
     ...(options.readout === undefined ? {} : { readout: options.readout }),
-  };
+  });
 }
 
 /** The full matrix, entries walked in canonical (row-major) order. Small sizes only. */
@@ -131,7 +132,7 @@ function eta(kind: ThresholdKind, z: number, theta: number): number {
 
 /** Spec section 4, written the obvious way with dense matrices. */
 export function denseEvaluate(model: IRModel, y: readonly number[]): { layers: number[][]; output: number[] } {
-  const dense = (id: string) => denseOf(model.matrices.get(id)!, model.scale);
+  const dense = (m: IRMatrix) => denseOf(m, model.scale);
   const at = (p: number | Float64Array, i: number) => (typeof p === 'number' ? p : p[i]);
   let x = new Array<number>(model.state).fill(0);
   const layers: number[][] = [];

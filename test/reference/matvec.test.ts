@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IRMatrix, Structure } from '../../compiler/ir/types.js';
+import type { IRMatrix, Structure } from '../../core/ir.js';
 import { matvec, matvecTransposed } from '../../compiler/reference/matvec.js';
 import { denseMatvec, denseOf, makeMatrix, maskStructure, seededRandom } from './ir-fixtures.js';
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { IRLayer, IRMatrix, IRModel } from '../../compiler/ir/types.js';
+import type { IRMatrix, IRModel } from '../../core/ir.js';
+import type { DraftLayer } from '../support/ir-draft.js';
 import { buildFootprint } from '../../compiler/report/footprint.js';
 import { makeLayer, makeMatrix, makeModel, seededRandom } from '../reference/ir-fixtures.js';
 
 /** A model of `layers` over the given matrices, input size `inputSize`. */
-function modelOf(state: number, inputSize: number, scale: number, matrices: IRMatrix[], layers: IRLayer[]): IRModel {
+function modelOf(state: number, inputSize: number, scale: number, matrices: IRMatrix[], layers: DraftLayer[]): IRModel {
   return makeModel({ name: 'contraction', scale, state, inputSize, matrices, layers });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IRMatrix, IRModel } from '../../compiler/ir/types.js';
+import type { IRMatrix, IRModel } from '../../core/ir.js';
 import { buildFootprint } from '../../compiler/report/footprint.js';
 import { makeLayer, makeMatrix, makeModel, seededRandom } from '../reference/ir-fixtures.js';
 

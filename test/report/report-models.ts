@@ -1,5 +1,5 @@
 /** Models shared by the report tests. */
-import type { IRModel } from '../../compiler/ir/types.js';
+import type { IRModel } from '../../core/ir.js';
 import { makeLayer, makeMatrix, makeModel, maskStructure, seededRandom } from '../reference/ir-fixtures.js';
 
 /** Every optional part present: readout, gain, values encoding, metadata, residual, warnings. */

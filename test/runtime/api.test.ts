@@ -12,8 +12,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../codegen/build.js';
 import { readContainer } from '../../compiler/container/read.js';
 import { writeContainer } from '../../compiler/container/write.js';
-import { PibinnError } from '../../compiler/diagnostics/diagnostic.js';
-import type { IRModel } from '../../compiler/ir/types.js';
+import { PibinnError } from '../../core/diagnostics/diagnostic.js';
+import type { IRModel } from '../../core/ir.js';
+import { resolveModel } from '../support/ir-draft.js';
 import { buildFootprint } from '../../compiler/report/footprint.js';
 import { loadContainer, loadSpecialized, simdSupported } from '../../runtime/index.js';
 import { loadContainerFile, loadSpecializedFiles } from '../../runtime/node.js';
@@ -88,11 +89,11 @@ describe('loadContainer', () => {
 
   it('refuses a model over the memory limit before touching it, and grows memory for a big one', async () => {
     // state = 2^30 costs 4 GiB for x alone, though its container is tiny (one banded entry).
-    const huge: IRModel = {
+    const huge = resolveModel({
       name: 'huge', scale: 1, state: 2 ** 30, input: { name: 'y', size: 1 }, output: { name: 'x', size: 2 ** 30 },
-      matrices: new Map([['B', { id: 'B', rows: 2 ** 30, cols: 1, structure: { kind: 'banded', lower: 0, upper: 0 }, nnz: 1, signs: new Uint8Array(1), gain: 1, encoding: 'bits' }]]),
+      matrices: [{ id: 'B', rows: 2 ** 30, cols: 1, structure: { kind: 'banded', lower: 0, upper: 0 }, nnz: 1, signs: new Uint8Array(1), gain: 1, encoding: 'bits' }],
       layers: [{ terms: [{ matrix: 'B', source: 'input' }], skip: 0, bias: 0, threshold: { kind: 'none', theta: 0 }, relax: 1 }],
-    };
+    });
     const limit = await diagnosticOf(loadContainer(writeContainer(huge)));
     expect(limit.code).toBe('PB401');
     expect(limit.message).toMatch(/limit exceeded \(memory/);
@@ -110,11 +111,11 @@ describe('loadContainer', () => {
     const bands = (id: string, lower: number, upper: number, rows: number, cols: number) => ({
       id, rows, cols, structure: { kind: 'banded' as const, lower, upper }, nnz: rows * cols, signs: Uint8Array.of(0xa5, rows * cols === 16 ? 0x3c : 0x0c), gain: 1, encoding: 'bits' as const,
     });
-    const wide: IRModel = {
+    const wide = resolveModel({
       name: 'wide-bands', scale: 0.3, state: 4, input: { name: 'y', size: 3 }, output: { name: 'x', size: 4 },
-      matrices: new Map([['B0', bands('B0', 2 ** 32 - 7, 2 ** 31 + 3, 4, 3)], ['B1', bands('B1', 2 ** 31 + 1, 2 ** 32 - 1, 4, 4)]]),
+      matrices: [bands('B0', 2 ** 32 - 7, 2 ** 31 + 3, 4, 3), bands('B1', 2 ** 31 + 1, 2 ** 32 - 1, 4, 4)],
       layers: [0, 1].map(() => ({ terms: [{ matrix: 'B0', source: 'input' as const }, { matrix: 'B1', source: 'state' as const }], skip: 0, bias: 0, threshold: { kind: 'soft' as const, theta: 0.05 }, relax: 1 })),
-    };
+    });
     const inputs = inputsFor(wide, 4);
     for (const build of ['simd', 'scalar'] as const) {
       const outputs = (await loadContainer(writeContainer(wide), { build })).inferBatch(inputs, 4);

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { verifyContainer } from '../../compiler/container/verify.js';
-import { PibinnError } from '../../compiler/diagnostics/diagnostic.js';
-import type { DiagnosticCode } from '../../compiler/diagnostics/codes.js';
+import { PibinnError } from '../../core/diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../../core/diagnostics/codes.js';
 
 export interface GenericExports {
   memory: WebAssembly.Memory;

@@ -12,7 +12,7 @@ import { buildModelInMemory } from '../../codegen/build.js';
 import { mulberry32 } from '../../compiler/util/seeded-random.js';
 import { writeContainer } from '../../compiler/container/write.js';
 import { parseNpy } from '../../compiler/io/npy.js';
-import type { IRModel } from '../../compiler/ir/types.js';
+import type { IRModel } from '../../core/ir.js';
 import { loadContainer } from '../../runtime/index.js';
 import { expectAgreement, instantiate, referenceOutputs, runBatch } from '../codegen/harness.js';
 import { CONFORMANCE_DIR, CONFORMANCE_MODELS, loadConformanceModel } from '../support/conformance.js';

@@ -15,13 +15,14 @@ import { describe, expect, it } from 'vitest';
 import { syntheticModel } from '../../bench/synthetic-models.js';
 import { buildModelInMemory } from '../../codegen/build.js';
 import { MIN_SPLIT_NNZ } from '../../codegen/emit-threads.js';
-import { main } from '../../compiler/cli/main.js';
-import type { IRModel } from '../../compiler/ir/types.js';
+import { main } from '../../cli/main.js';
+import type { IRModel } from '../../core/ir.js';
 import { mulberry32 } from '../../compiler/util/seeded-random.js';
 import { loadSpecialized, loadThreaded } from '../../runtime/index.js';
 import schema from '../../schema/footprint-report.schema.json' with { type: 'json' };
 import { CONFORMANCE_DIR, CONFORMANCE_MODELS, loadConformanceModel } from '../support/conformance.js';
 import { randomModel } from '../support/random-model.js';
+import { matrixNamed } from '../support/ir-draft.js';
 
 const INPUTS = 3;
 
@@ -68,8 +69,8 @@ describe('threaded builds equal the SIMD build bit for bit', () => {
     [{ kind: 'banded', n: 4096, block: 8 }, 3],
   ] as const)('synthetic %o: its products are posted as jobs (%i per inference) and the helper runs chunks', async (spec, jobs) => {
     const model = syntheticModel({ ...spec, layers: 4 });
-    expect(model.matrices.get('W1')!.nnz).toBeGreaterThanOrEqual(MIN_SPLIT_NNZ);
-    expect(model.matrices.get('B')!.nnz).toBeLessThan(MIN_SPLIT_NNZ);
+    expect(matrixNamed(model, 'W1').nnz).toBeGreaterThanOrEqual(MIN_SPLIT_NNZ);
+    expect(matrixNamed(model, 'B').nnz).toBeLessThan(MIN_SPLIT_NNZ);
     await expectSameAsSimd(model);
     const built = await buildModelInMemory(model, { maxBatch: 1, builds: ['simd'], threads: true });
     const threaded = await loadThreaded(built.wasm.threads!);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeContainer } from '../../compiler/container/write.js';
-import type { IRModel } from '../../compiler/ir/types.js';
+import type { IRModel } from '../../core/ir.js';
 import { loadContainer } from '../../runtime/index.js';
 import { loadConformanceModel } from '../support/conformance.js';
 import { randomModel } from '../support/random-model.js';

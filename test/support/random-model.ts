@@ -7,7 +7,8 @@
  */
 import { mulberry32 } from '../../compiler/util/seeded-random.js';
 import { structureNnz } from '../../compiler/ir/structure.js';
-import type { Block, IRLayer, IRMatrix, IRModel, IRTerm, ScalarOrVector, Structure, ThresholdKind } from '../../compiler/ir/types.js';
+import type { Block, IRMatrix, IRModel, ScalarOrVector, Structure, ThresholdKind } from '../../core/ir.js';
+import { type DraftLayer, type DraftTerm, resolveModel } from './ir-draft.js';
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -119,16 +120,16 @@ export function randomModel(seed: number, options: RandomModelOptions = {}): IRM
   const state = randomSize(rng, maxSize);
   const inputSize = randomSize(rng, maxSize);
   const scale = rng.uniform(0.01, 0.2);
-  const matrices = new Map<string, IRMatrix>();
+  const matrices: IRMatrix[] = [];
 
   /** A matrix whose rows have unit gain on average: lambda * gain * sqrt(row nnz) ~ `strength`. */
   const addMatrix = (prefix: string, rows: number, cols: number, strength: number): string => {
-    const id = `${prefix}${matrices.size}`;
+    const id = `${prefix}${matrices.length}`;
     const structure = randomStructure(rng, rows, cols, options.structure);
     const nnz = structureNnz(structure, rows, cols);
     const rowNnz = Math.max(1, nnz / rows);
     const gain = strength / (scale * Math.sqrt(rowNnz));
-    matrices.set(id, { id, rows, cols, structure, nnz, signs: randomSigns(rng, nnz), gain, encoding: 'bits' });
+    matrices.push({ id, rows, cols, structure, nnz, signs: randomSigns(rng, nnz), gain, encoding: 'bits' });
     return id;
   };
 
@@ -143,9 +144,9 @@ export function randomModel(seed: number, options: RandomModelOptions = {}): IRM
     return shared.get(role)!;
   };
 
-  const layers: IRLayer[] = [];
+  const layers: DraftLayer[] = [];
   for (let l = 0; l < layerCount; l++) {
-    const terms: IRTerm[] = [];
+    const terms: DraftTerm[] = [];
     const sources = family === 'lista' ? (['state', 'input'] as const)
       : family === 'residual' ? (['residual'] as const)
       : (['state', 'input', 'residual'] as const).filter(() => rng.chance(0.6));
@@ -171,7 +172,7 @@ export function randomModel(seed: number, options: RandomModelOptions = {}): IRM
     output = { name: 'out', size: randomSize(rng, maxSize) };
     readout = addMatrix('D', output.size, state, 1);
   }
-  return {
+  return resolveModel({
     name: `random-${seed}`,
     scale,
     state,
@@ -180,5 +181,5 @@ export function randomModel(seed: number, options: RandomModelOptions = {}): IRM
     matrices,
     layers,
     readout,
-  };
+  });
 }

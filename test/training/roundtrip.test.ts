@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const python = '/usr/bin/python3';
-const cli = join(repo, 'dist/compiler/cli/bin.js');
+const cli = join(repo, 'dist/cli/bin.js');
 const work = mkdtempSync(join(tmpdir(), 'pibinn-training-'));
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -3,11 +3,11 @@
  * (verified and decoded). Both end as the same IR, so every command works on either.
  */
 import { readFileSync } from 'node:fs';
-import { readContainer } from '../container/read.js';
-import { CONTAINER_FILE_IDENTIFIER } from '../container/read.js';
-import { fail, type Diagnostic, type SourceLocator } from '../diagnostics/diagnostic.js';
-import { loadModel, type LoadOptions } from '../load/load-model.js';
-import type { IRModel } from '../ir/types.js';
+import { readContainer } from '../compiler/container/read.js';
+import { CONTAINER_FILE_IDENTIFIER } from '../compiler/container/read.js';
+import { fail, type Diagnostic, type SourceLocator } from '../core/diagnostics/diagnostic.js';
+import { loadModel, type LoadOptions } from '../compiler/load/load-model.js';
+import type { IRModel } from '../core/ir.js';
 
 export interface OpenedModel {
   readonly model: IRModel;

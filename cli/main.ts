@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatDiagnostic, PibinnError } from '../diagnostics/diagnostic.js';
+import { formatDiagnostic, PibinnError } from '../core/diagnostics/diagnostic.js';
 import { COMMANDS, type Command } from './commands.js';
 
 const EXIT_DIAGNOSTIC = 1;

@@ -48,7 +48,7 @@ export interface IRMatrix {
 export type TermSource = 'state' | 'input' | 'residual';
 
 export interface IRTerm {
-  readonly matrix: string;
+  readonly matrix: IRMatrix;
   readonly source: TermSource;
 }
 
@@ -59,8 +59,8 @@ export type ScalarOrVector = number | Float64Array;
 
 export interface IRLayer {
   readonly terms: readonly IRTerm[];
-  /** Id of the residual matrix A (input.size x state); present iff a term uses `residual`. */
-  readonly residual?: string;
+  /** The residual matrix A (input.size x state); present iff a term uses `residual`. */
+  readonly residual?: IRMatrix;
   readonly skip: number;
   /** 0 when the model gave no bias. */
   readonly bias: ScalarOrVector;
@@ -80,11 +80,14 @@ export interface IRModel {
   readonly state: number;
   readonly input: IRPort;
   readonly output: IRPort;
-  /** Matrices keyed by id, in the order the model listed them. */
-  readonly matrices: ReadonlyMap<string, IRMatrix>;
+  /**
+   * Matrices in the order the model listed them (ids unique); terms, residuals and the readout
+   * refer to these objects, and a matrix's position here is its index in the container.
+   */
+  readonly matrices: readonly IRMatrix[];
   readonly layers: readonly IRLayer[];
-  /** Id of the readout matrix (output.size x state), if any. */
-  readonly readout?: string;
+  /** The readout matrix (output.size x state), if any. */
+  readonly readout?: IRMatrix;
   /** Free-form metadata from the model, carried through unchanged. */
   readonly metadata?: unknown;
 }

@@ -3,14 +3,14 @@
  * compared with expected outputs (NMSE and relative L2), or traced layer by layer.
  */
 import { basename, resolve } from 'node:path';
-import { fail } from '../diagnostics/diagnostic.js';
-import { encodeNpy, parseNpy } from '../io/npy.js';
-import type { IRModel } from '../ir/types.js';
-import { relativeL2 } from '../reference/compare.js';
-import { evaluate, evaluateTrace } from '../reference/evaluate.js';
-import { loadContainer } from '../../runtime/generic.js';
-import type { BuildChoice } from '../../runtime/select-build.js';
-import { writeContainer } from '../container/write.js';
+import { fail } from '../core/diagnostics/diagnostic.js';
+import { encodeNpy, parseNpy } from '../compiler/io/npy.js';
+import type { IRModel } from '../core/ir.js';
+import { relativeL2 } from '../compiler/reference/compare.js';
+import { evaluate, evaluateTrace } from '../compiler/reference/evaluate.js';
+import { loadContainer } from '../runtime/generic.js';
+import type { BuildChoice } from '../runtime/select-build.js';
+import { writeContainer } from '../compiler/container/write.js';
 import { loadOptions, MODEL_OPTIONS, printWarnings, single, type Command, type Values } from './command.js';
 import { openModel, readInput } from './open-model.js';
 import { writeFileAtomic } from './write-atomic.js';

@@ -2,7 +2,7 @@
  * Implementation limits (spec section 7). Every count and length in a model is checked against
  * these before anything proportional to it is allocated; exceeding one is error PB401 naming it.
  */
-import type { Diagnostic, JsonPath } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, JsonPath } from '../../core/diagnostics/diagnostic.js';
 
 export interface Limits {
   /** Largest rows, cols, state, input.size or output.size. */

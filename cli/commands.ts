@@ -2,7 +2,7 @@
  * The CLI's commands, one function each, declared in one table (name, options, help) so the
  * usage text and the parser cannot drift apart.
  */
-import { writeContainer } from '../container/write.js';
+import { writeContainer } from '../compiler/container/write.js';
 import { BUILD_COMMAND } from './build-command.js';
 import { loadOptions, MODEL_OPTIONS, printWarnings, renderReport, reportOf, REPORT_OPTIONS, single, type Command } from './command.js';
 import { openModel } from './open-model.js';
@@ -41,7 +41,7 @@ export const COMMANDS: Record<string, Command> = {
       const path = single(positionals, 'model.json or .pibinn');
       const opened = openModel(path, loadOptions(values));
       printWarnings(opened.warnings, err, opened.locate);
-      out(`${path}: ok (${opened.kind}, ${opened.model.layers.length} layers, ${opened.model.matrices.size} matrices)`);
+      out(`${path}: ok (${opened.kind}, ${opened.model.layers.length} layers, ${opened.model.matrices.length} matrices)`);
       return 0;
     },
   },

@@ -4,7 +4,7 @@
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fail } from '../diagnostics/diagnostic.js';
+import { fail } from '../core/diagnostics/diagnostic.js';
 
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   const temp = `${path}.${process.pid}.tmp`;

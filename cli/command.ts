@@ -2,12 +2,12 @@
  * What every command shares: the option and context types, common options, and the helpers
  * that open a model, print warnings and render the report.
  */
-import { fail, formatDiagnostic, type Diagnostic, type SourceLocator } from '../diagnostics/diagnostic.js';
-import type { IRModel } from '../ir/types.js';
-import type { LoadOptions } from '../load/load-model.js';
-import { buildFootprint, type FootprintOptions, type FootprintReport } from '../report/footprint.js';
-import { renderMarkdown } from '../report/render-markdown.js';
-import { renderText } from '../report/render-text.js';
+import { fail, formatDiagnostic, type Diagnostic, type SourceLocator } from '../core/diagnostics/diagnostic.js';
+import type { IRModel } from '../core/ir.js';
+import type { LoadOptions } from '../compiler/load/load-model.js';
+import { buildFootprint, type FootprintOptions, type FootprintReport } from '../compiler/report/footprint.js';
+import { renderMarkdown } from '../compiler/report/render-markdown.js';
+import { renderText } from '../compiler/report/render-text.js';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';

@@ -6,12 +6,12 @@
 import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { Flavor } from '../../codegen/compile-as.js';
-import type { McuLayout } from '../../codegen/mcu/build-mcu.js';
-import { fail } from '../diagnostics/diagnostic.js';
-import { parseNpy } from '../io/npy.js';
-import type { IRModel } from '../ir/types.js';
-import { mulberry32 } from '../util/seeded-random.js';
+import type { Flavor } from '../codegen/compile-as.js';
+import type { McuLayout } from '../codegen/mcu/build-mcu.js';
+import { fail } from '../core/diagnostics/diagnostic.js';
+import { parseNpy } from '../compiler/io/npy.js';
+import type { IRModel } from '../core/ir.js';
+import { mulberry32 } from '../compiler/util/seeded-random.js';
 import { footprintOptions, loadOptions, MODEL_OPTIONS, printWarnings, renderReport, reportOf, REPORT_OPTIONS, single, type Command, type Values } from './command.js';
 import { openModel } from './open-model.js';
 import { writeFileAtomic } from './write-atomic.js';
@@ -54,7 +54,7 @@ export const BUILD_COMMAND: Command = {
 async function buildWasm(model: IRModel, values: Values, err: (text: string) => void) {
   // Imported on use: the AssemblyScript compiler and binaryen cost ~1 s and ~150 MB to load,
   // which the other commands should not pay.
-  const { buildArtifacts } = await import('../../codegen/artifacts.js');
+  const { buildArtifacts } = await import('../codegen/artifacts.js');
   const artifacts = await buildArtifacts(model, { builds: parseFlavors(values.builds), maxBatch: parseMaxBatch(values['max-batch']), activationBits: parseActivationBits(values['activation-bits']), threads: values.threads === true }, footprintOptions(values));
   const dir = typeof values['out-dir'] === 'string' ? values['out-dir'] : join('build', model.name);
   for (const [name, contents] of artifacts.files) writeFileAtomic(join(dir, name), contents);
@@ -69,7 +69,7 @@ async function buildMcu(model: IRModel, values: Values, err: (text: string) => v
   const dir = typeof values['out-dir'] === 'string' ? values['out-dir'] : join('build', `${model.name}-mcu`);
   // Built beside the destination and renamed into place, so a failure leaves no partial folder.
   const staging = join(dirname(dir), `.${basename(dir)}.${process.pid}.tmp`);
-  const { buildMcuTarget } = await import('../../codegen/mcu/build-mcu.js');
+  const { buildMcuTarget } = await import('../codegen/mcu/build-mcu.js');
   try {
     const built = await buildMcuTarget(model, { outDir: staging, layout: layout as McuLayout });
     rmSync(dir, { recursive: true, force: true });
@@ -80,8 +80,8 @@ async function buildMcu(model: IRModel, values: Values, err: (text: string) => v
   }
   let report = reportOf(model, values, err);
   if (values.measure) {
-    const { measureMcu } = await import('../../codegen/mcu/measure.js');
-    const { mcuReportRows } = await import('../../codegen/mcu/report-rows.js');
+    const { measureMcu } = await import('../codegen/mcu/measure.js');
+    const { mcuReportRows } = await import('../codegen/mcu/report-rows.js');
     const work = mkdtempSync(join(tmpdir(), 'pibinn-mcu-'));
     try {
       err(`measuring on mps2-an386 (Cortex-M4F) and mps2-an385 (Cortex-M3) under QEMU...`);
