@@ -29,16 +29,17 @@ import { loadParallel } from '../runtime/parallel.js';
 import { loadThreaded } from '../runtime/threaded.js';
 import { measureBounds, type MachineBounds } from './bounds.js';
 import { latencyChart } from './chart.js';
-import { benchModels, workPerInference } from './models.js';
+import { workPerInference } from '../compiler/plan/describe.js';
+import { benchModels } from './models.js';
 import { denseInt8Runner, denseInt8Bytes } from './peers/dense-int8.js';
 import { denseJsRunner } from './peers/dense-js.js';
 import { onnxWeightBytes, type OnnxGraphKind, writeOnnx } from './peers/onnx-export.js';
 import { type OrtEngine, ortRunner } from './peers/onnx-runtime.js';
 import { renderTables } from './report.js';
 import { medianSeconds, type Timed } from './timing.js';
+import { SPEC_RELATIVE_TOLERANCE as TOLERANCE } from '../core/constants.js';
 
 export const BATCH = 32;
-const TOLERANCE = 1e-5;
 /** Inputs checked against the float64 reference per engine (the reference is slow on big models). */
 const CHECKED = 2;
 /** Dense-equivalent peers are skipped above these weight sizes (they would need GBs of RAM). */
@@ -177,16 +178,16 @@ async function benchModel(model: IRModel, onnxDir: string): Promise<BenchRow> {
     const tolerance = engine.startsWith('bit-serial') ? selfTestTolerance(BIT_SERIAL_BITS) : engine === 'wasm-int8-dense' ? selfTestTolerance(8) : TOLERANCE;
     if (!(error <= tolerance)) log(`warning: ${model.name} ${engine}: relative error ${error} exceeds ${tolerance}`);
   }
-  const work = workPerInference(model, built.layout.kernels);
+  const work = workPerInference(built.plan);
   const simd = wasmSectionSizes(built.wasm.simd!);
   const scalar = wasmSectionSizes(built.wasm.scalar!);
   return {
     model: model.name,
     n: model.state,
-    structure: [...new Set([...model.matrices.values()].map((m) => m.structure.kind))].join('+'),
+    structure: [...new Set(model.matrices.map((m) => m.structure.kind))].join('+'),
     nnzPerInference: work.nnz,
     nnzByKernel: work.byKernel,
-    kernels: built.layout.kernels.map((k) => ({ matrix: k.matrix, simd: k.kernel.simd, scalar: k.kernel.scalar })),
+    kernels: built.plan.matrices.map((m) => ({ matrix: m.matrix.id, simd: m.kernel.simd, scalar: m.kernel.scalar })),
     seconds,
     skipped,
     maxRelativeError: errors,

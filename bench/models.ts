@@ -4,8 +4,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KernelChoice } from '../codegen/kernel-selection.js';
-import type { IRMatrix, IRModel } from '../core/ir.js';
+import type { IRModel } from '../core/ir.js';
 import { loadModel } from '../compiler/load/load-model.js';
 import { syntheticModel, type SyntheticSpec } from './synthetic-models.js';
 
@@ -23,31 +22,3 @@ export function benchModels(quick: boolean): IRModel[] {
   return [...examples, ...(quick ? QUICK : SWEEP).map((spec) => syntheticModel(spec))];
 }
 
-/**
- * Structural nonzeros one inference visits, in total and per (SIMD) kernel: each layer's terms
- * and residual and the readout, with a product with y that several layers share counted once
- * (the modules compute it once), as are the state terms of layer 1 (x_0 = 0: skipped).
- */
-export function workPerInference(model: IRModel, kernels: readonly KernelChoice[]): { nnz: number; byKernel: Record<string, number> } {
-  const byKernel: Record<string, number> = {};
-  let nnz = 0;
-  const add = (m: IRMatrix): void => {
-    const kernel = kernels.find((k) => k.matrix === m.id)!.kernel.simd;
-    byKernel[kernel] = (byKernel[kernel] ?? 0) + m.nnz;
-    nnz += m.nnz;
-  };
-  const productsWithY = new Set<IRMatrix>();
-  model.layers.forEach((layer, l) => {
-    for (const t of layer.terms) {
-      if (t.source === 'state' && l === 0) continue;
-      if (t.source === 'input') {
-        if (productsWithY.has(t.matrix)) continue;
-        productsWithY.add(t.matrix);
-      }
-      add(t.matrix);
-    }
-    if (layer.residual !== undefined && l > 0) add(layer.residual);
-  });
-  if (model.readout !== undefined) add(model.readout);
-  return { nnz, byKernel };
-}

@@ -14,6 +14,7 @@ import { writeContainer } from '../compiler/container/write.js';
 import { loadOptions, MODEL_OPTIONS, printWarnings, single, type Command, type Values } from './command.js';
 import { openModel, readInput } from './open-model.js';
 import { writeFileAtomic } from './write-atomic.js';
+import { SPEC_RELATIVE_TOLERANCE as FLOAT32_TOLERANCE } from '../core/constants.js';
 
 export const RUN_COMMAND: Command = {
   summary: 'run a model on inputs from a .npy file: the float64 reference evaluator, or the WebAssembly runtime (--engine)',
@@ -37,7 +38,6 @@ export const RUN_COMMAND: Command = {
 
 const WASM_ENGINES: Record<string, BuildChoice> = { wasm: 'auto', 'wasm-simd': 'simd', 'wasm-scalar': 'scalar' };
 /** Spec section 6: a float32 build agrees with the float64 reference to this relative L2 error. */
-const FLOAT32_TOLERANCE = 1e-5;
 
 async function runModel(path: string, values: Values, out: (text: string) => void, err: (text: string) => void): Promise<number> {
   if (typeof values.input !== 'string') {

@@ -7,18 +7,21 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail } from '../core/diagnostics/diagnostic.js';
+import { FLAVORS, type Flavor } from '../core/flavor.js';
 import type { IRModel } from '../core/ir.js';
-import { compileAssemblyScript, type Flavor, threadFlags } from './compile-as.js';
+import type { ExecutionPlan } from '../core/plan.js';
+import { planModel } from '../compiler/plan/plan-model.js';
+import { compileAssemblyScript, threadFlags } from './compile-as.js';
 import { embedConstants } from './embed-constants.js';
 import { emitHeader } from './emit-header.js';
 import { emitLoader, emitLoaderTypes } from './emit-loader.js';
 import { emitModuleSource } from './emit-module.js';
-import { defaultMaxBatch, type MemoryLayout, planMemory } from './layout.js';
+import { type MemoryLayout, planMemory } from './layout.js';
 import { runtimeSources } from './runtime-sources.js';
 import { selfTestVectors } from './self-test-vectors.js';
 
 export type { MemoryLayout, LayoutBuffer } from './layout.js';
-export type { Flavor } from './compile-as.js';
+export type { Flavor } from '../core/flavor.js';
 
 export interface BuildOptions {
   outDir: string;
@@ -58,26 +61,32 @@ export interface BuiltModule {
   header: string;
   /** The generated AssemblyScript, for inspection (the unthreaded source). */
   source: string;
+  /** The execution plan every module of this build runs. */
+  plan: ExecutionPlan;
   layout: MemoryLayout;
   buildMs: { [K in ModuleKind]?: number };
 }
 
-const ALL_FLAVORS: readonly Flavor[] = ['simd', 'scalar'];
 const WASM_PAGE = 65536;
+/** The generic runtime's limit on MAX_BATCH (runtime-as/generic/options.ts). */
+const MAX_BATCH_LIMIT = 65536;
 const STATIC_DATA_ROOM = 65536;
 
 export async function buildModelInMemory(model: IRModel, options: Omit<BuildOptions, 'outDir'> = {}): Promise<BuiltModule> {
-  const flavors = ALL_FLAVORS.filter((f) => (options.builds ?? ALL_FLAVORS).includes(f));
-  const maxBatch = options.maxBatch ?? defaultMaxBatch(model);
-  if (!Number.isInteger(maxBatch) || maxBatch < 1) {
-    fail({ code: 'PB001', file: model.name, message: 'maxBatch must be a positive integer', found: String(maxBatch) });
+  const flavors = FLAVORS.filter((f) => (options.builds ?? FLAVORS).includes(f));
+  const { maxBatch } = options;
+  if (maxBatch !== undefined && !(Number.isInteger(maxBatch) && maxBatch >= 1 && maxBatch <= MAX_BATCH_LIMIT)) {
+    fail({ code: 'PB001', file: model.name, message: `maxBatch must be an integer from 1 to ${MAX_BATCH_LIMIT}`, found: String(maxBatch) });
   }
   const { activationBits } = options;
   if (activationBits !== undefined && !(Number.isInteger(activationBits) && activationBits >= 2 && activationBits <= 16)) {
     fail({ code: 'PB001', file: model.name, message: 'activationBits must be an integer from 2 to 16', expected: '2..16', found: String(activationBits) });
   }
-  const memory = planMemory(model, maxBatch, selfTestVectors(model), model.name, { activationBits, threads: options.threads });
-  const source = emitModuleSource(model, memory);
+  // The threaded build is a SIMD build: plan the SIMD flavour for it even when only scalar is asked for.
+  const planned = options.threads && !flavors.includes('simd') ? [...flavors, 'simd' as const] : flavors;
+  const plan = planModel(model, { flavors: planned, maxBatch, activationBits });
+  const memory = planMemory(plan, selfTestVectors(model), model.name, { threads: options.threads });
+  const source = emitModuleSource(plan, memory);
   const files = new Map(runtimeSources());
   files.set('module.ts', source);
   const flags = ['--memoryBase', String(memory.layout.memoryBase)];
@@ -98,7 +107,7 @@ export async function buildModelInMemory(model: IRModel, options: Omit<BuildOpti
   if (options.threads) {
     const started = performance.now();
     const file = `${model.name}.threads.wasm`;
-    const threaded = new Map(files).set('module.ts', emitModuleSource(model, memory, true));
+    const threaded = new Map(files).set('module.ts', emitModuleSource(plan, memory, true));
     // A shared memory has a fixed size: the other builds' (same layout, same static data), or
     // the layout plus room for the compiler's small static data.
     const pages = memoryPages > 0 ? memoryPages : Math.ceil((memory.layout.memoryBase + STATIC_DATA_ROOM) / WASM_PAGE);
@@ -116,6 +125,7 @@ export async function buildModelInMemory(model: IRModel, options: Omit<BuildOpti
     types: emitLoaderTypes(model, layout),
     header: emitHeader(model, layout),
     source,
+    plan,
     layout,
     buildMs,
   };
@@ -127,7 +137,7 @@ export async function buildModel(model: IRModel, options: BuildOptions): Promise
   const path = (suffix: string): string => join(options.outDir, `${model.name}${suffix}`);
   const files: BuildResult['files'] = { loader: path('.js'), types: path('.d.ts'), header: path('.h') };
   const wasmBytes: BuildResult['wasmBytes'] = {};
-  for (const kind of [...ALL_FLAVORS, 'threads'] as const) {
+  for (const kind of [...FLAVORS, 'threads'] as const) {
     const bytes = built.wasm[kind];
     if (bytes === undefined) continue;
     files[kind] = path(`.${kind}.wasm`);

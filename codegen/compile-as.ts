@@ -8,7 +8,9 @@ import binaryen from 'binaryen';
 import { posix } from 'node:path';
 import { fail } from '../core/diagnostics/diagnostic.js';
 
-export type Flavor = 'simd' | 'scalar';
+import type { Flavor } from '../core/flavor.js';
+
+export type { Flavor } from '../core/flavor.js';
 
 /** Smallest runtime, no `env.abort` import: the modules import nothing at all. */
 const BASE_FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort='];

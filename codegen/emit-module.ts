@@ -1,19 +1,19 @@
 /**
- * Emits the AssemblyScript source of a specialized module: the model's dimensions, offsets and
- * coefficients as constants, one product function per distinct kernel call (matrices of one
- * shape share it) calling its structure kind's kernel with constant shape arguments (so the
- * optimizer gets closed-form loops with constant bounds), and the layer sequence of spec
- * section 4 in float32.
+ * Emits the AssemblyScript source of a specialized module from its execution plan: the
+ * dimensions, offsets and coefficients as constants, one product function per distinct kernel
+ * call (matrices of one shape share it), each calling its structure kind's kernel with constant
+ * arguments (kinds/<kind>/index.ts) so the optimizer gets closed-form loops with constant bounds,
+ * and the plan's steps as straight-line code: the same steps, kernels and data the generic
+ * runtime executes for this model (runtime-as/generic/execute.ts).
  */
-import type { IRLayer, IRMatrix, IRModel, ThresholdKind } from '../core/ir.js';
-import type { KernelChoice } from './kernel-selection.js';
-import type { MatrixPlacement, PlannedMemory } from './layout.js';
-import { helperLoop, productChunks, type ProductChunks, splitFunctions } from './emit-threads.js';
+import { SPEC_ABSOLUTE_TOLERANCE, SPEC_RELATIVE_TOLERANCE } from '../core/constants.js';
+import type { ThresholdKind } from '../core/ir.js';
+import type { ExecutionPlan, PlanBuffer, PlannedLayer, PlannedMatrix } from '../core/plan.js';
+import { KINDS, type ProductChunks } from '../kinds/index.js';
+import { pointer as ptr } from '../kinds/common/kind.js';
+import { chunkRange, helperLoop, MIN_SPLIT_NNZ, splitFunctions } from './emit-threads.js';
+import type { PlannedMemory } from './layout.js';
 import { RUNTIME_DIR } from './runtime-sources.js';
-
-/** Self-test tolerance: relative L2 error of spec section 6, plus an absolute floor for all-zero outputs. */
-export const SELF_TEST_RELATIVE_TOLERANCE = 1e-5;
-export const SELF_TEST_ABSOLUTE_TOLERANCE = 1e-6;
 
 /**
  * Relative self-test tolerance of a build with k-bit activations: each product's input is
@@ -24,11 +24,11 @@ export const SELF_TEST_ABSOLUTE_TOLERANCE = 1e-6;
  * order 1) from k = 6 on; below that it only catches NaNs and gross errors.
  */
 export function selfTestTolerance(activationBits: number | undefined): number {
-  if (activationBits === undefined) return SELF_TEST_RELATIVE_TOLERANCE;
-  return Math.max(SELF_TEST_RELATIVE_TOLERANCE, 16 / (2 ** (activationBits - 1) - 1));
+  if (activationBits === undefined) return SPEC_RELATIVE_TOLERANCE;
+  return Math.max(SPEC_RELATIVE_TOLERANCE, 16 / (2 ** (activationBits - 1) - 1));
 }
 
-const THRESHOLD_CONSTANT: Record<ThresholdKind, string> = {
+const THRESHOLD_CONSTANT: Readonly<Record<ThresholdKind, string>> = {
   soft: 'THRESHOLD_SOFT',
   hard: 'THRESHOLD_HARD',
   'soft-nonneg': 'THRESHOLD_SOFT_NONNEG',
@@ -40,63 +40,26 @@ function f32(value: number): string {
   return `<f32>${String(Math.fround(value))}`;
 }
 
-function ptr(offset: number): string {
-  return `<usize>${offset}`;
-}
-
-/**
- * The kernel call for `count` inputs (z_b at z + b * rows f32, v_b at v + b * cols f32), reading
- * the matrix's sign bits from the product function's `signs` parameter: matrices whose calls are
- * then equal share one function (untied layers of one shape), which keeps the code small.
- */
-function kernelCall(matrix: IRMatrix, place: MatrixPlacement, choice: KernelChoice, lut: string, activationBits?: number): string {
-  const { structure } = matrix;
-  if (choice.kernel.simd === 'bit-serial') {
-    // A dense matrix is one block of rows x cols.
-    return `matvecBitSerialBatch(z, v, ${matrix.rows}, ${choice.tableRows}, ${choice.tableColumns}, signs, coef, ${activationBits}, ${lut}, count)`;
-  }
-  // Kinds without a batch-inner kernel run their batch-1 kernel per input.
-  const perInput = (call: string): string =>
-    `for (let b: i32 = 0; b < count; b++) ${call.replace('(z, v,', `(z + (<usize>(b * ${matrix.rows}) << 2), v + (<usize>(b * ${matrix.cols}) << 2),`)}`;
-  switch (place.kind) {
-    case 'dense':
-      return `matvecDenseBatch(z, v, ${matrix.rows}, ${matrix.cols}, signs, coef, ${lut}, count)`;
-    case 'block-diagonal':
-      if (structure.kind !== 'block-diagonal') break;
-      return `matvecBlockDiagonalBatch(z, v, ${matrix.rows}, ${structure.blockRows}, ${structure.blockCols}, signs, coef, ${lut}, count)`;
-    case 'banded': {
-      if (structure.kind !== 'banded') break;
-      // Bands wider than the matrix mean the same as bands as wide as it, and then fit an i32.
-      const band = `${matrix.rows}, ${matrix.cols}, ${Math.min(structure.lower, matrix.rows)}, ${Math.min(structure.upper, matrix.cols)}`;
-      if (choice.kernel.simd === 'diagonal') return perInput(`matvecBandedDiagonals(z, v, ${band}, signs, coef, ${lut})`);
-      return perInput(`matvecBanded(z, v, ${band}, signs, coef)`);
-    }
-    case 'blocks':
-      return perInput(`matvecBlocks(z, v, ${ptr(place.table)}, ${place.count}, signs, coef)`);
-    case 'mask':
-      return perInput(`matvecSegments(z, v, ${matrix.rows}, ${ptr(place.rowStarts)}, ${ptr(place.segments)}, signs, coef)`);
-  }
-  throw new Error(`placement ${place.kind} does not match structure ${structure.kind} of ${matrix.id}`);
+/** Floats per input vector of a buffer, as a constant name. */
+function floats(buffer: PlanBuffer): string {
+  if (buffer.kind === 'residual' || buffer.kind === 'input') return 'INPUT_SIZE';
+  return buffer.kind === 'output' ? 'OUTPUT_SIZE' : 'STATE_SIZE';
 }
 
 /**
  * `threads`: the threaded build's source (memory.layout.threads must be set): products that have
  * a row range form are split between the main thread and a helper (emit-threads.ts).
  */
-export function emitModuleSource(model: IRModel, memory: PlannedMemory, threads = false): string {
+export function emitModuleSource(plan: ExecutionPlan, memory: PlannedMemory, threads = false): string {
   if (threads && !memory.layout.threads) throw new Error('a threaded build needs a layout planned with threads');
-  const coef = (matrix: IRMatrix, sign = 1): string => f32(sign * model.scale * matrix.gain);
-  const { state } = model;
+  const { model } = plan;
   const lines: string[] = [];
   const out = (line = ''): number => lines.push(line);
 
   out(`// Generated by pibinn codegen for model "${model.name}". Do not edit: rebuild from the model.`);
-  out(`import { matvecBanded, matvecBlockDiagonalBatch, matvecBlocks, matvecDenseBatch, matvecSegments } from './${RUNTIME_DIR}/matvec';`);
-  if (memory.layout.activationBits !== undefined) out(`import { matvecBitSerialBatch } from './${RUNTIME_DIR}/bit-serial';`);
-  out(`import { matvecBandedDiagonals } from './${RUNTIME_DIR}/banded-diagonals';`);
+  for (const kind of Object.values(KINDS)) kind.imports.forEach((line) => out(line));
+  if (plan.activationBits !== undefined) out(`import { matvecBitSerialBatch } from './${RUNTIME_DIR}/bit-serial';`);
   if (threads) {
-    out(`import { matvecBandedDiagonalRows } from './${RUNTIME_DIR}/banded-diagonals';`);
-    out(`import { matvecBlockDiagonalBlocks, matvecDenseRows } from './${RUNTIME_DIR}/matvec';`);
     out(`import { awaitChunks, claimChunk, countHelperChunk, finishChunk, helperRunning, helperStart, helperStop, jobCoef, jobId, jobProduct, jobSigns, jobV, jobZ, nextJob, postJob } from './${RUNTIME_DIR}/threads';`);
   }
   out(`import { addVector, copyVector, initPreactivation, updateState, zeroVector } from './${RUNTIME_DIR}/elementwise';`);
@@ -104,15 +67,15 @@ export function emitModuleSource(model: IRModel, memory: PlannedMemory, threads 
   out(`import { outsideTolerance } from './${RUNTIME_DIR}/self-test';`);
   if (!memory.layout.constantsInLinearMemory) out(`import { copyConstants } from './${RUNTIME_DIR}/constants';`);
   out();
-  out(`const STATE_SIZE: i32 = ${state};`);
+  out(`const STATE_SIZE: i32 = ${model.state};`);
   out(`const INPUT_SIZE: i32 = ${model.input.size};`);
   out(`const OUTPUT_SIZE: i32 = ${model.output.size};`);
-  out(`const MAX_BATCH: i32 = ${memory.layout.maxBatch};`);
-  out(`const GROUP: i32 = ${memory.layout.batchGroup}; // inputs run through the layers together`);
-  out(`const X: usize = ${memory.state};`);
-  out(`const Z: usize = ${memory.preactivation};`);
-  out(`const INPUT: usize = ${memory.input};`);
-  out(`const OUTPUT: usize = ${memory.output};`);
+  out(`const MAX_BATCH: i32 = ${plan.maxBatch};`);
+  out(`const GROUP: i32 = ${plan.batchGroup}; // inputs run through the layers together`);
+  out(`const X: usize = ${memory.address({ kind: 'state' })};`);
+  out(`const Z: usize = ${memory.address({ kind: 'preactivation' })};`);
+  out(`const INPUT: usize = ${memory.address({ kind: 'input' })};`);
+  out(`const OUTPUT: usize = ${memory.address({ kind: 'output' })};`);
   out(`const TEST_COUNT: i32 = ${memory.layout.selfTestVectors};`);
   out(`const TEST_INPUTS: usize = ${memory.testInputs};`);
   out(`const TEST_EXPECTED: usize = ${memory.testExpected};`);
@@ -120,54 +83,87 @@ export function emitModuleSource(model: IRModel, memory: PlannedMemory, threads 
   out();
 
   // One product function per distinct kernel call; `signs` tells the matrices sharing it apart.
-  const functionOf = new Map<string, number>();
+  const functionOf = new Map<PlannedMatrix, number>();
   const bodies = new Map<string, string[]>();
-  const parts = new Map<string, ProductChunks>();
-  for (const matrix of model.matrices) {
-    const choice = memory.layout.kernels.find((k) => k.matrix === matrix.id)!;
-    const lut = ptr(choice.tableBytes > 0 ? memory.lookupTable : 0);
-    const call = kernelCall(matrix, memory.matrices.get(matrix.id)!, choice, lut, memory.layout.activationBits);
+  const chunksOf = new Map<string, ProductChunks>();
+  for (const planned of plan.matrices) {
+    const scratch = Math.max(planned.scratchBytes.simd, planned.scratchBytes.scalar);
+    const placement = memory.matrices[planned.index];
+    const emit = { planned, lut: scratch > 0 ? memory.lookupTable : 0, table: placement.table, segments: placement.segments, activationBits: plan.activationBits };
+    const kind = KINDS[planned.matrix.structure.kind];
+    const call = kind.emitProduct(emit);
     if (!bodies.has(call)) {
-      bodies.set(call, [`// kernel: ${choice.kernel.simd} (SIMD build), ${choice.kernel.scalar} (scalar build): ${choice.reason}`]);
-      const chunks = threads ? productChunks(matrix, choice) : undefined;
-      if (chunks !== undefined) parts.set(call, chunks);
+      bodies.set(call, [`// kernel: ${planned.kernel.simd} (SIMD build), ${planned.kernel.scalar} (scalar build)`]);
+      const chunks = threads && planned.matrix.nnz >= MIN_SPLIT_NNZ ? kind.emitChunks(emit, chunkRange) : undefined;
+      if (chunks !== undefined) chunksOf.set(call, chunks);
     }
-    bodies.get(call)!.push(`// ${matrix.id}: ${matrix.rows} x ${matrix.cols} ${matrix.structure.kind}, nnz ${matrix.nnz}`);
-    functionOf.set(matrix.id, [...bodies.keys()].indexOf(call));
+    const { id, rows, cols, structure, nnz } = planned.matrix;
+    bodies.get(call)!.push(`// ${id}: ${rows} x ${cols} ${structure.kind}, nnz ${nnz}`);
+    functionOf.set(planned, [...bodies.keys()].indexOf(call));
   }
   const splittable: number[] = [];
   [...bodies].forEach(([call, comments], f) => {
-    out(`// z_b += coef * M v_b, b < count, for the matrix M whose sign bits start at byte \`signs\`:`);
+    out('// z_b += coef * M v_b, b < count, for the matrix M whose sign bits start at byte `signs`:');
     for (const comment of comments) out(comment);
     out(`function product${f}(z: usize, v: usize, coef: f32, count: i32, signs: usize): void {`);
     out(`  ${call};`);
     out('}');
     out();
-    const split = parts.get(call);
-    if (split === undefined) return;
+    const chunks = chunksOf.get(call);
+    if (chunks === undefined) return;
     splittable.push(f);
-    splitFunctions(f, split, memory.lookupTable, memory.helperLookupTable).forEach((line) => out(line));
+    splitFunctions(f, chunks, memory.lookupTable, memory.helperLookupTable).forEach((line) => out(line));
   });
   if (threads) helperLoop(splittable).forEach((line) => out(line));
-  const product = (matrix: IRMatrix, z: string, v: string, coefficient: string): string => {
-    const f = functionOf.get(matrix.id)!;
-    return `${splittable.includes(f) ? 'split' : 'product'}${f}(${z}, ${v}, ${coefficient}, count, ${ptr(memory.matrices.get(matrix.id)!.signs)})`;
+
+  const address = (buffer: PlanBuffer): string => {
+    if (buffer.kind === 'state') return 'X';
+    if (buffer.kind === 'preactivation') return 'Z';
+    if (buffer.kind === 'input') return 'y';
+    if (buffer.kind === 'output') return 'out';
+    return ptr(memory.address(buffer));
+  };
+  const product = (planned: PlannedMatrix, to: PlanBuffer, from: PlanBuffer, subtract: boolean): string => {
+    const f = functionOf.get(planned)!;
+    const coef = f32(subtract ? -planned.coef : planned.coef);
+    return `${splittable.includes(f) ? 'split' : 'product'}${f}(${address(to)}, ${address(from)}, ${coef}, count, ${ptr(memory.matrices[planned.index].signs)})`;
+  };
+  const perInput = (call: string): void => {
+    out('  for (let b: i32 = 0; b < count; b++) {');
+    out('    const at = <usize>(b * STATE_SIZE) << 2;');
+    out(`    ${call};`);
+    out('  }');
+  };
+  const init = (layer: PlannedLayer, stateIsZero: boolean): void => {
+    out(`  // layer ${layer.index + 1}: ${layer.threshold} threshold, skip ${layer.layer.skip}, relax ${layer.layer.relax}${stateIsZero ? ' (x = 0: no skip * x)' : ''}`);
+    perInput(`initPreactivation(Z + at, X + at, STATE_SIZE, ${f32(stateIsZero ? 0 : layer.skip)}, ${f32(layer.bias)}, ${ptr(memory.layers[layer.index].bias)})`);
+  };
+  const update = (layer: PlannedLayer): void => {
+    const theta = ptr(memory.layers[layer.index].theta);
+    perInput(`updateState(X + at, Z + at, STATE_SIZE, ${THRESHOLD_CONSTANT[layer.threshold]}, ${f32(layer.theta)}, ${theta}, ${f32(layer.relax)}, ${f32(layer.keep)})`);
   };
 
-  out('/** `count` (<= GROUP) contiguous inputs at y to contiguous outputs at out, layer by layer. */');
+  out('/** `count` (<= GROUP) contiguous inputs at y to contiguous outputs at out: the plan\'s steps. */');
   out('function inferGroup(y: usize, out: usize, count: i32): void {');
-  out('  zeroVector(X, STATE_SIZE * count); // x_0 = 0');
-  for (const [id, at] of memory.cachedProducts) {
-    const matrix = model.matrices.find((m) => m.id === id)!;
-    out(`  zeroVector(${ptr(at)}, STATE_SIZE * count); // ${id} y, shared by several layers`);
-    out(`  ${product(matrix, ptr(at), 'y', coef(matrix))};`);
-  }
-  model.layers.forEach((layer, l) => emitLayer(layer, l));
-  if (model.readout === undefined) {
-    out('  copyVector(out, X, STATE_SIZE * count);');
-  } else {
-    out(`  zeroVector(out, OUTPUT_SIZE * count);`);
-    out(`  ${product(model.readout, 'out', 'X', coef(model.readout))}; // readout`);
+  for (const step of plan.steps) {
+    switch (step.op) {
+      case 'zero':
+        out(`  zeroVector(${address(step.buffer)}, ${floats(step.buffer)} * count);`);
+        break;
+      case 'copy':
+      case 'add':
+        out(`  ${step.op}Vector(${address(step.to)}, ${address(step.from)}, ${floats(step.to)} * count);`);
+        break;
+      case 'product':
+        out(`  ${product(step.matrix, step.to, step.from, step.subtract)}; // ${step.to.kind} ${step.subtract ? '-' : '+'}= ${step.matrix.matrix.id} ${step.from.kind}`);
+        break;
+      case 'init':
+        init(step.layer, step.stateIsZero);
+        break;
+      case 'update':
+        update(step.layer);
+        break;
+    }
   }
   out('}');
   out();
@@ -195,49 +191,17 @@ export function emitModuleSource(model: IRModel, memory: PlannedMemory, threads 
     out('    copyConstants(INPUT, TEST_INPUTS + (<usize>(t * INPUT_SIZE) << 2), INPUT_SIZE);');
     out('    inferGroup(INPUT, OUTPUT, 1);');
   }
-  out(`    const expected = TEST_EXPECTED + (<usize>(t * OUTPUT_SIZE) << 2);`);
-  out(`    if (outsideTolerance(OUTPUT, expected, OUTPUT_SIZE, ${selfTestTolerance(memory.layout.activationBits)}, ${SELF_TEST_ABSOLUTE_TOLERANCE})) failures++;`);
+  out('    const expected = TEST_EXPECTED + (<usize>(t * OUTPUT_SIZE) << 2);');
+  out(`    if (outsideTolerance(OUTPUT, expected, OUTPUT_SIZE, ${selfTestTolerance(plan.activationBits)}, ${SPEC_ABSOLUTE_TOLERANCE})) failures++;`);
   out('  }');
   out('  return failures;');
   out('}');
   out();
   for (const [name, type, value] of [
-    ['input_ptr', 'usize', 'INPUT'], ['output_ptr', 'usize', 'OUTPUT'], ['input_size', 'i32', 'INPUT_SIZE'],
-    ['output_size', 'i32', 'OUTPUT_SIZE'], ['state_size', 'i32', 'STATE_SIZE'], ['max_batch', 'i32', 'MAX_BATCH'],
+    ['input_ptr', 'usize', 'INPUT'], ['output_ptr', 'usize', 'OUTPUT'], ['state_ptr', 'usize', 'X'], ['input_size', 'i32', 'INPUT_SIZE'],
+    ['output_size', 'i32', 'OUTPUT_SIZE'], ['state_size', 'i32', 'STATE_SIZE'], ['max_batch', 'i32', 'MAX_BATCH'], ['batch_group', 'i32', 'GROUP'],
   ] as const) {
     out(`export function ${name}(): ${type} { return ${value}; }`);
   }
   return lines.join('\n') + '\n';
-
-  function emitLayer(layer: IRLayer, l: number): void {
-    // In layer 1, x_0 = 0: state terms and skip * x vanish and the residual is y, exactly.
-    const first = l === 0;
-    const params = memory.layers[l];
-    out(`  // layer ${l + 1}: ${layer.threshold.kind} threshold, skip ${layer.skip}, relax ${layer.relax}`);
-    const bias = typeof layer.bias === 'number' ? layer.bias : 0;
-    out('  for (let b: i32 = 0; b < count; b++) {');
-    out('    const at = <usize>(b * STATE_SIZE) << 2;');
-    out(`    initPreactivation(Z + at, X + at, STATE_SIZE, ${f32(first ? 0 : layer.skip)}, ${f32(bias)}, ${ptr(params.bias)});`);
-    out('  }');
-    let residual = 'y';
-    if (layer.residual !== undefined && !first) {
-      residual = ptr(memory.residual);
-      out(`  copyVector(${residual}, y, INPUT_SIZE * count);`);
-      out(`  ${product(layer.residual, residual, 'X', coef(layer.residual, -1))}; // r = y - ${layer.residual.id} x`);
-    }
-    for (const term of layer.terms) {
-      if (term.source === 'state' && first) continue;
-      if (term.source === 'input' && memory.cachedProducts.has(term.matrix.id)) {
-        out(`  addVector(Z, ${ptr(memory.cachedProducts.get(term.matrix.id)!)}, STATE_SIZE * count); // ${term.matrix.id} y`);
-        continue;
-      }
-      const v = term.source === 'state' ? 'X' : term.source === 'input' ? 'y' : residual;
-      out(`  ${product(term.matrix, 'Z', v, coef(term.matrix))}; // ${term.matrix.id} ${term.source}`);
-    }
-    const theta = typeof layer.threshold.theta === 'number' ? layer.threshold.theta : 0;
-    out('  for (let b: i32 = 0; b < count; b++) {');
-    out('    const at = <usize>(b * STATE_SIZE) << 2;');
-    out(`    updateState(X + at, Z + at, STATE_SIZE, ${THRESHOLD_CONSTANT[layer.threshold.kind]}, ${f32(theta)}, ${ptr(params.theta)}, ${f32(layer.relax)}, ${f32(1 - layer.relax)});`);
-    out('  }');
-  }
 }

@@ -1,15 +1,11 @@
 /**
  * The threaded build's additions to a specialized module (runtime-as/threads.ts): per product
- * function whose kernel has a row range form (dense and block-diagonal float products, banded
- * ones over diagonals), the functions computing one chunk of its rows and the `split` that
- * shares the chunks with a helper thread; the exported `helper_loop` and `job_ptr`.
+ * function whose kernel has a row range form (the kind's emitChunks: dense and block-diagonal
+ * float products, banded ones over diagonals), the functions computing one chunk of its rows and
+ * the `split` that shares the chunks with a helper thread; the exported `helper_loop` and `job_ptr`.
  */
-import type { IRMatrix } from '../core/ir.js';
-import type { KernelChoice } from './kernel-selection.js';
-import { bandDiagonals } from './kernel-selection.js';
+import type { ProductChunks } from '../kinds/index.js';
 
-/** Rows per pass of runtime-as/banded-diagonals.ts: a banded chunk starts on a pass boundary. */
-const PASS_ROWS = 32;
 /** Chunks per product: enough for the two threads to balance, few enough that claiming stays cheap. */
 const MAX_CHUNKS = 4;
 /**
@@ -20,48 +16,17 @@ const MAX_CHUNKS = 4;
  */
 export const MIN_SPLIT_NNZ = 65536;
 
-/** How one input's product splits into chunks: their count and the kernel call for `chunk` with table scratch `lut`. */
-export interface ProductChunks {
-  readonly count: number;
-  /** The call, with `chunk` (0 .. count - 1) and `prepare` (false: `lut` already holds this product's tables) in scope. */
-  call(lut: number): string;
-}
-
 /**
  * `units` (row quads, blocks or passes of `size` each, `total` in all) in at most MAX_CHUNKS
  * chunks of whole units: the chunk count, and the `first, end` arguments for chunk `chunk`.
+ * The structure kinds split their products with it (kinds/<kind>/index.ts, emitChunks); every
+ * argument but the chunk is a constant, as in the unsplit call, so the kernel choice folds away
+ * (a run-time table address made V8's code 1.3x slower).
  */
-function range(units: number, size: number, total: number): { count: number; bounds: string } {
+export function chunkRange(units: number, size: number, total: number): { count: number; bounds: string } {
   const unitsPerChunk = Math.ceil(units / Math.min(MAX_CHUNKS, units));
   const per = unitsPerChunk * size;
   return { count: Math.ceil(units / unitsPerChunk), bounds: `min(${total}, chunk * ${per}), min(${total}, chunk * ${per} + ${per})` };
-}
-
-/**
- * The chunks of one input's product, or undefined if its kernel has no row range form or it is
- * too small to pay for the hand-off. Every argument but the chunk is a constant, as in the
- * unsplit call, so the kernel choice folds away (a run-time table address made V8's code 1.3x
- * slower).
- */
-export function productChunks(matrix: IRMatrix, choice: KernelChoice): ProductChunks | undefined {
-  const { structure, rows, cols } = matrix;
-  const table = (lut: number): string => `<usize>${choice.tableBytes > 0 ? lut : 0}`;
-  if (choice.kernel.simd === 'bit-serial' || matrix.nnz < MIN_SPLIT_NNZ) return undefined;
-  if (structure.kind === 'dense') {
-    const { count, bounds } = range(Math.ceil(rows / 4), 4, rows);
-    return { count, call: (lut) => `matvecDenseRows(z, v, ${rows}, ${cols}, signs, coef, ${table(lut)}, ${bounds}, prepare)` };
-  }
-  if (structure.kind === 'block-diagonal') {
-    const blocks = rows / structure.blockRows;
-    const { count, bounds } = range(blocks, 1, blocks);
-    return { count, call: (lut) => `matvecBlockDiagonalBlocks(z, v, ${structure.blockRows}, ${structure.blockCols}, signs, coef, ${table(lut)}, ${bounds})` };
-  }
-  if (structure.kind === 'banded' && choice.kernel.simd === 'diagonal') {
-    const band = bandDiagonals(rows, cols, structure.lower, structure.upper);
-    const { count, bounds } = range(Math.ceil(rows / PASS_ROWS), PASS_ROWS, rows);
-    return { count, call: (lut) => `matvecBandedDiagonalRows(z, v, ${rows}, ${cols}, ${band.lower}, ${band.upper}, signs, coef, ${table(lut)}, ${bounds}, prepare)` };
-  }
-  return undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 /** The report's runtime section for a specialized build: sizes read off the built modules. */
+import { kernelReasonText } from '../compiler/plan/describe.js';
 import type { RuntimeFootprint } from '../compiler/report/runtime.js';
 import type { BuiltModule, ModuleKind } from './build.js';
 import { wasmSectionSizes } from './wasm-sections.js';
@@ -6,7 +7,7 @@ import { wasmSectionSizes } from './wasm-sections.js';
 const WASM_PAGE_BYTES = 65536;
 
 export function runtimeFootprint(built: BuiltModule): RuntimeFootprint {
-  const { layout } = built;
+  const { layout, plan } = built;
   const flavors = (['simd', 'scalar', 'threads'] as const).filter((kind: ModuleKind) => built.wasm[kind] !== undefined);
   const last = layout.buffers.at(-1);
   return {
@@ -19,7 +20,14 @@ export function runtimeFootprint(built: BuiltModule): RuntimeFootprint {
     linearMemoryBytes: layout.memoryPages * WASM_PAGE_BYTES,
     maxBatch: layout.maxBatch,
     buffers: layout.buffers.map(({ name, region, offset, bytes, alignment }) => ({ name, region, offset, bytes, alignment })),
-    kernels: layout.kernels.map(({ matrix, kernel, bitLayout, tableBytes, reason }) => ({ matrix, simd: kernel.simd, scalar: kernel.scalar, bitLayout, tableBytes, reason })),
+    kernels: plan.matrices.map((m) => ({
+      matrix: m.matrix.id,
+      simd: m.kernel.simd,
+      scalar: m.kernel.scalar,
+      bitLayout: m.bitLayout,
+      tableBytes: Math.max(m.scratchBytes.simd, m.scratchBytes.scalar),
+      reason: kernelReasonText(plan, m, 'simd'),
+    })),
     usedBytes: last === undefined ? 0 : last.offset + last.bytes,
     activations: null, // measured by codegen/artifacts.ts for quantized builds
   };

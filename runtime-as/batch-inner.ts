@@ -14,7 +14,8 @@
  * BATCH_TABLE_BYTES (L2-resident); the row sums carry over between chunks in the `acc` scratch.
  */
 import { constU64 } from './constants';
-import { batchByteTables, batchChunkColumns, batchLanes, KERNEL_LUT8 } from './kernel-choice';
+import { KERNEL_LUT8 } from './generated/constants';
+import { batchByteTables, batchChunkColumns, batchLanes } from './kernel-choice';
 
 /** The 4 x 4 transpose of f32 rows r0..r3: lane l of result k is lane k of r_l. */
 @inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, k: i32): v128 {
@@ -200,7 +201,7 @@ import { batchByteTables, batchChunkColumns, batchLanes, KERNEL_LUT8 } from './k
 /**
  * z_b[i] += coef * sum_j s_ij v_b[j] for inputs b < count and `rows` rows whose signs are
  * consecutive `cols`-bit runs from byte `signs` (cols a multiple of 8); v_b at v + b * vStride
- * f32, z_b at z + b * zStride f32. `scratch`: batchScratchBytes(rows, cols, count) bytes.
+ * f32, z_b at z + b * zStride f32. `scratch`: batchScratchBytes(kernel, rows, cols, count) bytes.
  */
 @inline export function lookupRowsBatch(
   kernel: i32, z: usize, zStride: i32, v: usize, vStride: i32, rows: i32, cols: i32, signs: usize, coef: f32,
@@ -211,7 +212,7 @@ import { batchByteTables, batchChunkColumns, batchLanes, KERNEL_LUT8 } from './k
   const xt = scratch;
   const acc = xt + <usize>cols * laneBytes;
   const nibbles = acc + <usize>rows * laneBytes;
-  const byteTables = kernel == KERNEL_LUT8 && batchByteTables(rows, cols);
+  const byteTables = batchByteTables(kernel, rows);
   const table = byteTables ? nibbles + (laneBytes << 5) : nibbles;
   const rowBytes = <usize>(cols >> 3);
   const chunk = min(cols, batchChunkColumns(byteTables, lanes));

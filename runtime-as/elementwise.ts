@@ -6,11 +6,9 @@
  * or one scalar; the choice is a constant in specialized modules and folds away.
  */
 import { constF32 } from './constants';
+import { THRESHOLD_HARD, THRESHOLD_NONE, THRESHOLD_SOFT, THRESHOLD_SOFT_NONNEG } from './generated/constants';
 
-export const THRESHOLD_NONE: i32 = 0;
-export const THRESHOLD_SOFT: i32 = 1;
-export const THRESHOLD_HARD: i32 = 2;
-export const THRESHOLD_SOFT_NONNEG: i32 = 3;
+export { THRESHOLD_HARD, THRESHOLD_NONE, THRESHOLD_SOFT, THRESHOLD_SOFT_NONNEG };
 
 @inline function paramAt(vector: usize, scalar: f32, i: i32): f32 {
   return vector != 0 ? constF32(vector + (<usize>i << 2)) : scalar;

@@ -1,15 +1,20 @@
 /**
  * The kernel library as a standalone module (the `asconfig.json` entry): every kernel exported
- * with plain pointer / size arguments, for the generic container-reading runtime and for the
- * kernel tests. Specialized modules import the kernels directly instead and call them with
- * constants. Memory is the host's to manage: grow it and place buffers anywhere above
- * `__heap_base`.
+ * with plain pointer / size arguments, for the kernel tests; a product's kernel is chosen here as
+ * a plan would with the default table budget when `lut` is non-zero. Specialized modules and the
+ * generic runtime import the kernels directly instead. Memory is the host's to manage: grow it
+ * and place buffers anywhere above `__heap_base`.
  */
+import { DEFAULT_TABLE_BYTES_LIMIT } from './generated/constants';
 import { signedSum } from './signed-sum';
-import { matvecBanded, matvecBlockDiagonal, matvecBlockDiagonalBatch, matvecBlocks, matvecDense, matvecDenseBatch, matvecSegments } from './matvec';
+import { matvecBanded } from '../kinds/banded/kernel.as';
+import { diagonalScratchBytes, matvecBandedDiagonals } from '../kinds/banded/diagonals.as';
+import { matvecBlockDiagonal, matvecBlockDiagonalBatch } from '../kinds/block-diagonal/kernel.as';
+import { matvecBlocks } from '../kinds/blocks/kernel.as';
+import { matvecDense, matvecDenseBatch } from '../kinds/dense/kernel.as';
+import { matvecSegments } from '../kinds/mask/kernel.as';
 import { addVector, initPreactivation, updateState } from './elementwise';
-import { batchScratchBytes, chooseKernel, useDiagonals } from './kernel-choice';
-import { diagonalScratchBytes, matvecBandedDiagonals } from './banded-diagonals';
+import { batchByteTables, batchScratchBytes, chooseKernel, tableBytes, useDiagonals } from './kernel-choice';
 
 export { THRESHOLD_NONE, THRESHOLD_SOFT, THRESHOLD_HARD, THRESHOLD_SOFT_NONNEG } from './elementwise';
 export { outsideTolerance as outside_tolerance } from './self-test';
@@ -20,34 +25,48 @@ export function signed_sum(x: usize, n: i32, signs: usize, bit: usize): f32 {
 
 /** The kernel `matvec_*` runs for `tableRows` rows sharing `runCols` columns (kernel-choice.ts). */
 export function kernel_choice(tableRows: i32, runCols: i32, lutAvailable: bool): i32 {
-  return chooseKernel(tableRows, runCols, lutAvailable);
+  return chooseKernel(tableRows, runCols, budget(lutAvailable));
+}
+
+@inline function budget(lutAvailable: bool): i32 {
+  return lutAvailable ? DEFAULT_TABLE_BYTES_LIMIT : 0;
 }
 
 /** `lut`: table scratch of at least tableBytes(kernel_choice(rows, cols, true), cols) bytes, or 0. */
 export function matvec_dense(z: usize, v: usize, rows: i32, cols: i32, signs: usize, coef: f32, lut: usize): void {
-  matvecDense(z, v, rows, cols, signs, coef, lut);
+  matvecDense(z, v, rows, cols, signs, coef, chooseKernel(rows, cols, budget(lut != 0)), lut);
 }
 
 /** `count` inputs (v_b at v + 4 b cols, z_b at z + 4 b rows); `lut` also needs batch_scratch_bytes(rows, cols, count). */
 export function matvec_dense_batch(z: usize, v: usize, rows: i32, cols: i32, signs: usize, coef: f32, lut: usize, count: i32): void {
-  matvecDenseBatch(z, v, rows, cols, signs, coef, lut, count);
+  matvecDenseBatch(z, v, rows, cols, signs, coef, chooseKernel(rows, cols, budget(lut != 0)), lut, count);
 }
 
 export function matvec_block_diagonal_batch(
   z: usize, v: usize, rows: i32, blockRows: i32, blockCols: i32, signs: usize, coef: f32, lut: usize, count: i32,
 ): void {
-  matvecBlockDiagonalBatch(z, v, rows, blockRows, blockCols, signs, coef, lut, count);
+  matvecBlockDiagonalBatch(z, v, rows, blockRows, blockCols, signs, coef, chooseKernel(blockRows, blockCols, budget(lut != 0)), lut, count);
 }
 
 /** Scratch bytes a batch-inner product of `count` inputs over a `rows` x `cols` run takes (kernel-choice.ts). */
+/** Scratch bytes a batch-1 table of `kernel` over `cols` columns takes. */
+export function table_bytes(kernel: i32, cols: i32): i32 {
+  return tableBytes(kernel, cols);
+}
+
+/** Whether batch-inner products over `rows` x `cols` build 256-entry byte tables. */
+export function batch_byte_tables(rows: i32, cols: i32): bool {
+  return batchByteTables(chooseKernel(rows, cols, DEFAULT_TABLE_BYTES_LIMIT), rows);
+}
+
 export function batch_scratch_bytes(rows: i32, cols: i32, count: i32): i32 {
-  return batchScratchBytes(rows, cols, count);
+  return batchScratchBytes(chooseKernel(rows, cols, DEFAULT_TABLE_BYTES_LIMIT), rows, cols, count);
 }
 
 export function matvec_block_diagonal(
   z: usize, v: usize, rows: i32, blockRows: i32, blockCols: i32, signs: usize, coef: f32, lut: usize,
 ): void {
-  matvecBlockDiagonal(z, v, rows, blockRows, blockCols, signs, coef, lut);
+  matvecBlockDiagonal(z, v, rows, blockRows, blockCols, signs, coef, chooseKernel(blockRows, blockCols, budget(lut != 0)), lut);
 }
 
 export function matvec_banded(z: usize, v: usize, rows: i32, cols: i32, lower: i32, upper: i32, signs: usize, coef: f32): void {

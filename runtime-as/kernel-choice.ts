@@ -1,24 +1,15 @@
 /**
- * Which inner kernel a run of matrix rows uses: the one rule, shared by specialized modules
- * (where every argument is a constant and the choice folds away), the generic runtime (a branch
- * per product) and, through the `kernel_choice` export, the TypeScript mirror in
- * codegen/kernel-selection.ts that sizes the table scratch and reports the choice (a test checks
- * both agree). Since the choice depends only on the matrix's shape, a given model sums in the
- * same order in every build that has a table scratch, at batch 1 and in `infer_batch`.
+ * Which inner kernel a run of matrix rows uses: the one rule. The generic runtime applies it
+ * when it plans a loaded model (runtime-as/generic/plan.ts, per structure kind in kinds/), and
+ * every consumer of a plan (specialized modules, the report, the bench) reads the decision from
+ * there. Since the choice depends only on the matrix's shape and the table budget, a given model
+ * sums in the same order in every build with the same budget, at batch 1 and in `infer_batch`.
  */
-
-/** Flip-and-add straight from the sign bits (signed-sum.ts): no table, no scratch. */
-export const KERNEL_FLIP_ADD: i32 = 0;
-/** Partial sums of x per 4 columns (16 entries), one load + add per 4 weights of a row. */
-export const KERNEL_LUT4: i32 = 1;
-/** Partial sums of x per 8 columns (256 entries), one load + add per 8 weights of a row. */
-export const KERNEL_LUT8: i32 = 2;
+import { KERNEL_FLIP_ADD, KERNEL_LUT4, KERNEL_LUT8, REASON_COLUMNS_NOT_BYTE_ALIGNED, REASON_NO_TABLES, REASON_TABLE_SHARED, REASON_TABLE_TOO_LARGE, REASON_TOO_FEW_ROWS } from './generated/constants';
 
 /** Table bytes per column: 256 f32 per 8 columns, or 16 f32 per 4 columns. */
 export const LUT8_BYTES_PER_COLUMN: i32 = 128;
 export const LUT4_BYTES_PER_COLUMN: i32 = 16;
-/** Tables larger than this would leave the L2 cache; such runs fall back to a smaller table. */
-export const LUT_BYTES_LIMIT: i32 = 512 * 1024;
 /**
  * Rows that must share one table for building it to pay (measured: bench/results). A 256-entry
  * table costs 64 vector adds per 8 columns with SIMD but 256 scalar adds without, so the scalar
@@ -30,16 +21,28 @@ export const LUT4_MIN_ROWS: i32 = 8;
 
 /**
  * The kernel for `tableRows` rows that read the same `runCols` consecutive columns (all rows of a
- * dense matrix, the rows of one diagonal block), each row's signs starting on a byte boundary.
- * `lutAvailable` is false when the build has no table scratch (MCU targets). The SIMD and scalar
- * builds may choose differently (their outputs already differ by summation order).
+ * dense matrix, the rows of one diagonal block), each row's signs starting on a byte boundary,
+ * with tables of at most `tableLimit` bytes (0 when the build has no table scratch). The SIMD and
+ * scalar builds may choose differently (their outputs already differ by summation order).
  */
-@inline export function chooseKernel(tableRows: i32, runCols: i32, lutAvailable: bool): i32 {
-  if (!lutAvailable || (runCols & 7) != 0) return KERNEL_FLIP_ADD;
+@inline export function chooseKernel(tableRows: i32, runCols: i32, tableLimit: i32): i32 {
+  return kernelAndReason(tableRows, runCols, tableLimit) & 0xff;
+}
+
+/** Why chooseKernel chose as it did (a REASON_ constant), for the report. */
+@inline export function kernelReason(tableRows: i32, runCols: i32, tableLimit: i32): i32 {
+  return kernelAndReason(tableRows, runCols, tableLimit) >> 8;
+}
+
+@inline function kernelAndReason(tableRows: i32, runCols: i32, tableLimit: i32): i32 {
+  if (tableLimit <= 0) return KERNEL_FLIP_ADD | (REASON_NO_TABLES << 8);
+  if ((runCols & 7) != 0) return KERNEL_FLIP_ADD | (REASON_COLUMNS_NOT_BYTE_ALIGNED << 8);
   const lut8MinRows = ASC_FEATURE_SIMD ? LUT8_MIN_ROWS_SIMD : LUT8_MIN_ROWS_SCALAR;
-  if (tableRows >= lut8MinRows && runCols <= LUT_BYTES_LIMIT / LUT8_BYTES_PER_COLUMN) return KERNEL_LUT8;
-  if (tableRows >= LUT4_MIN_ROWS && runCols <= LUT_BYTES_LIMIT / LUT4_BYTES_PER_COLUMN) return KERNEL_LUT4;
-  return KERNEL_FLIP_ADD;
+  const lut8Fits = <i64>runCols * LUT8_BYTES_PER_COLUMN <= <i64>tableLimit;
+  const lut4Fits = <i64>runCols * LUT4_BYTES_PER_COLUMN <= <i64>tableLimit;
+  if (tableRows >= lut8MinRows && lut8Fits) return KERNEL_LUT8 | (REASON_TABLE_SHARED << 8);
+  if (tableRows >= LUT4_MIN_ROWS && lut4Fits) return KERNEL_LUT4 | (REASON_TABLE_SHARED << 8);
+  return KERNEL_FLIP_ADD | ((lut4Fits ? REASON_TOO_FEW_ROWS : REASON_TABLE_TOO_LARGE) << 8);
 }
 
 /**
@@ -89,9 +92,9 @@ export const LUT8_BATCH_MIN_ROWS: i32 = 384;
 /** Bytes of 256-entry batch tables built at once (L2-resident; larger chunks cut the row-sum reloads). */
 export const BATCH_BYTE_TABLE_BYTES: i32 = 256 * 1024;
 
-/** Whether a batch-inner product over a `rows` x `cols` run builds 256-entry tables (SIMD builds only). */
-@inline export function batchByteTables(rows: i32, cols: i32): bool {
-  return rows >= LUT8_BATCH_MIN_ROWS && (cols & 7) == 0 && cols <= LUT_BYTES_LIMIT / LUT8_BYTES_PER_COLUMN;
+/** Whether a batch-inner product of `kernel` over `rows` rows builds 256-entry tables (SIMD builds only). */
+@inline export function batchByteTables(kernel: i32, rows: i32): bool {
+  return kernel == KERNEL_LUT8 && rows >= LUT8_BATCH_MIN_ROWS;
 }
 
 /** Columns per chunk of batch-inner tables: 16 entries per 4 columns, or 256 per 8 with byte tables. */
@@ -105,9 +108,9 @@ export const BATCH_BYTE_TABLE_BYTES: i32 = 256 * 1024;
  * Scratch of a batch-inner product for `count` inputs: transposed inputs, row sums, one chunk of
  * tables (with byte tables, plus the two nibble tables each 8 columns' entries are summed from).
  */
-@inline export function batchScratchBytes(rows: i32, cols: i32, count: i32): i32 {
+@inline export function batchScratchBytes(kernel: i32, rows: i32, cols: i32, count: i32): i32 {
   const lanes = batchLanes(count);
-  const byteTables = batchByteTables(rows, cols);
+  const byteTables = batchByteTables(kernel, rows);
   const chunk = min(cols, batchChunkColumns(byteTables, lanes));
   const tables = byteTables ? (32 + chunk * 32) * lanes * 4 : chunk * lanes * LUT4_BYTES_PER_COLUMN;
   return (cols + rows) * lanes * 4 + tables;

@@ -11,7 +11,8 @@
  * zero start. The batch-inner variant (batch-inner.ts) keeps that order per input.
  */
 import { constU64 } from './constants';
-import { KERNEL_LUT8, LUT4_BYTES_PER_COLUMN, LUT8_BYTES_PER_COLUMN } from './kernel-choice';
+import { KERNEL_LUT8 } from './generated/constants';
+import { LUT4_BYTES_PER_COLUMN, LUT8_BYTES_PER_COLUMN } from './kernel-choice';
 
 const S: i32 = -2147483648; // the f32 sign bit
 

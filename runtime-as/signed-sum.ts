@@ -99,3 +99,9 @@ export const NIBBLE_FLIP_MASKS: usize = memory.data<u32>([
   }
   return total;
 }
+
+/** z[row] += coef * sum: every product ends a row this way, scaling once per row. */
+@inline export function accumulateRow(z: usize, row: i32, coef: f32, sum: f32): void {
+  const p = z + (<usize>row << 2);
+  store<f32>(p, load<f32>(p) + coef * sum);
+}

@@ -1,7 +1,7 @@
 /**
  * Regenerates the prebuilt generic runtime (npm run build:runtime, from the repository root):
- * runtime/prebuilt/pibinn-runtime.{simd,scalar}.wasm, their base64 modules, and the runtime's
- * built-in self-test data. test/runtime/prebuilt.test.ts fails when these are stale.
+ * engine/prebuilt/pibinn-runtime.{simd,scalar}.wasm, their base64 modules, and the runtime's
+ * built-in self-test data. test/engine/prebuilt.test.ts fails when these are stale.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';

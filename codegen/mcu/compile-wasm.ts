@@ -16,6 +16,7 @@ import { compileAssemblyScript } from '../compile-as.js';
 import { embedConstants } from '../embed-constants.js';
 import { emitModuleSource } from '../emit-module.js';
 import { type MemoryLayout, planMemory } from '../layout.js';
+import { planModel } from '../../compiler/plan/plan-model.js';
 import { RUNTIME_DIR, runtimeSources } from '../runtime-sources.js';
 import { selfTestVectors } from '../self-test-vectors.js';
 
@@ -42,10 +43,12 @@ export function mcuSourceDir(): string {
 export async function compileMcuWasm(model: IRModel, layoutKind: McuLayout, maxBatch: number, selfTestCount: number): Promise<McuWasm> {
   const inMemory = layoutKind === 'ram';
   const tests = selfTestVectors(model, selfTestCount);
-  const memory = planMemory(model, maxBatch, tests, model.name, { constantsInLinearMemory: inMemory, kernelTarget: 'mcu' });
+  // No table scratch on the MCU: every product runs flip-and-add from the weights in flash.
+  const plan = planModel(model, { flavors: ['scalar'], tableBytesLimit: 0, maxBatch });
+  const memory = planMemory(plan, tests, model.name, { constantsInLinearMemory: inMemory });
   const files = new Map(runtimeSources());
   if (!inMemory) files.set(`${RUNTIME_DIR}/constants.ts`, readFileSync(`${mcuSourceDir()}as/constants.ts`, 'utf8'));
-  files.set('module.ts', emitModuleSource(model, memory));
+  files.set('module.ts', emitModuleSource(plan, memory));
   const file = `${model.name}.mcu-${layoutKind}.wasm`;
   const compiled = await compileAssemblyScript(files, 'module.ts', 'scalar', ['--memoryBase', String(memory.layout.memoryBase)], file);
   const segment = inMemory ? memory.constants : new Uint8Array(0);

@@ -7,10 +7,11 @@
  * call. Approximate by design: its error against the reference is measured, never assumed.
  */
 import { fail } from '../../core/diagnostics/diagnostic.js';
-import type { IRLayer, IRMatrix, IRModel, ScalarOrVector, Structure, ThresholdKind } from '../../core/ir.js';
+import type { IRLayer, IRMatrix, IRModel, ScalarOrVector, ThresholdKind } from '../../core/ir.js';
 import { matvec } from '../../compiler/reference/matvec.js';
 import { applyLayer, createLayerScratch, valueAt } from '../../compiler/reference/layer.js';
 import { type MatrixPlacement, planMemory } from '../layout.js';
+import { planModel } from '../../compiler/plan/plan-model.js';
 import { selfTestVectors } from '../self-test-vectors.js';
 import { apiNames } from './emit-api.js';
 
@@ -61,7 +62,8 @@ export function emitFixedPoint(model: IRModel, calibration: Float32Array, count:
   const one = 2 ** fractionBits;
   const prefix = apiNames(model).prefix.replace(/^pibinn_/, 'pibinn_q16_');
   // The same sign payloads and tables as the WebAssembly build, addressed from one flash array.
-  const memory = planMemory(model, 1, selfTestVectors(model, 1), model.name, { constantsInLinearMemory: false, kernelTarget: 'mcu' });
+  const plan = planModel(model, { flavors: ['scalar'], tableBytesLimit: 0, maxBatch: 1 });
+  const memory = planMemory(plan, selfTestVectors(model, 1), model.name, { constantsInLinearMemory: false });
   const base = memory.layout.constantsOffset;
   const q = (v: number): number => Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.round(v * one)));
   const lines: string[] = [];
@@ -103,7 +105,7 @@ export function emitFixedPoint(model: IRModel, calibration: Float32Array, count:
   for (const m of model.matrices) {
     out(`/* ${m.id}: ${m.rows} x ${m.cols} ${m.structure.kind}; acc[i] = sum_j s_ij v[j], then out[i] += coef * acc[i] */`);
     out(`static void product${index.get(m)}(int32_t *out, const int16_t *v) {`);
-    out(`  ${kernelCall(memory.matrices.get(m.id)!, m.rows, m.cols, m.structure, base, multiplier(model.scale * m.gain))};`);
+    out(`  ${kernelCall(memory.matrices[index.get(m)!], m, base, multiplier(model.scale * m.gain))};`);
     out('}');
     out();
   }
@@ -179,24 +181,22 @@ static int32_t signed_sum(const int16_t *v, int32_t n, const uint8_t *signs, uin
 static inline uint32_t table_u32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 `;
 
-function kernelCall(place: MatrixPlacement, rows: number, cols: number, structure: Structure, base: number, coef: string): string {
+function kernelCall(place: MatrixPlacement, matrix: IRMatrix, base: number, coef: string): string {
+  const { rows, cols, structure } = matrix;
   const at = (offset: number): string => `constants + ${offset - base}`;
   const acc = (call: string): string => `out[i] += multiply(${call}, ${coef})`;
-  switch (place.kind) {
+  switch (structure.kind) {
     case 'dense':
       return `for (int32_t i = 0; i < ${rows}; i++) ${acc(`signed_sum(v, ${cols}, ${at(place.signs)}, (uint32_t)i * ${cols}u)`)}`;
     case 'block-diagonal':
-      if (structure.kind !== 'block-diagonal') break;
       return `for (int32_t i = 0; i < ${rows}; i++) ${acc(`signed_sum(v + (i / ${structure.blockRows}) * ${structure.blockCols}, ${structure.blockCols}, ${at(place.signs)}, (uint32_t)i * ${structure.blockCols}u)`)}`;
     case 'banded':
-      if (structure.kind !== 'banded') break;
       return `uint32_t bit = 0;\n  for (int32_t i = 0; i < ${rows}; i++) {\n    int32_t start = i - ${structure.lower} > 0 ? i - ${structure.lower} : 0;\n    int32_t end = i + ${structure.upper + 1} < ${cols} ? i + ${structure.upper + 1} : ${cols};\n    if (end <= start) continue;\n    ${acc(`signed_sum(v + start, end - start, ${at(place.signs)}, bit)`)};\n    bit += (uint32_t)(end - start);\n  }`;
     case 'blocks':
-      return `for (int32_t b = 0; b < ${place.count}; b++) {\n    const uint8_t *e = ${at(place.table)} + 20 * b;\n    int32_t row0 = (int32_t)table_u32(e), col0 = (int32_t)table_u32(e + 4), n = (int32_t)table_u32(e + 12);\n    uint32_t bit = table_u32(e + 16);\n    for (int32_t i = row0; i < row0 + (int32_t)table_u32(e + 8); i++, bit += (uint32_t)n) ${acc(`signed_sum(v + col0, n, ${at(place.signs)}, bit)`)};\n  }`;
+      return `for (int32_t b = 0; b < ${structure.blocks.length}; b++) {\n    const uint8_t *e = ${at(place.table)} + 20 * b;\n    int32_t row0 = (int32_t)table_u32(e), col0 = (int32_t)table_u32(e + 4), n = (int32_t)table_u32(e + 12);\n    uint32_t bit = table_u32(e + 16);\n    for (int32_t i = row0; i < row0 + (int32_t)table_u32(e + 8); i++, bit += (uint32_t)n) ${acc(`signed_sum(v + col0, n, ${at(place.signs)}, bit)`)};\n  }`;
     case 'mask':
-      return `uint32_t bit = 0;\n  for (int32_t i = 0; i < ${rows}; i++) {\n    int32_t sum = 0;\n    for (uint32_t s = table_u32(${at(place.rowStarts)} + 4 * i); s < table_u32(${at(place.rowStarts)} + 4 * i + 4); s++) {\n      const uint8_t *seg = ${at(place.segments)} + 8 * s;\n      int32_t n = (int32_t)table_u32(seg + 4);\n      sum += signed_sum(v + table_u32(seg), n, ${at(place.signs)}, bit);\n      bit += (uint32_t)n;\n    }\n    ${acc('sum')};\n  }`;
+      return `uint32_t bit = 0;\n  for (int32_t i = 0; i < ${rows}; i++) {\n    int32_t sum = 0;\n    for (uint32_t s = table_u32(${at(place.table)} + 4 * i); s < table_u32(${at(place.table)} + 4 * i + 4); s++) {\n      const uint8_t *seg = ${at(place.segments)} + 8 * s;\n      int32_t n = (int32_t)table_u32(seg + 4);\n      sum += signed_sum(v + table_u32(seg), n, ${at(place.signs)}, bit);\n      bit += (uint32_t)n;\n    }\n    ${acc('sum')};\n  }`;
   }
-  throw new Error(`placement ${place.kind} does not match structure ${structure.kind}`);
 }
 
 const ETA: Record<ThresholdKind, (theta: string) => string> = {

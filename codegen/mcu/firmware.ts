@@ -11,12 +11,13 @@ import type { IRModel } from '../../core/ir.js';
 import { evaluate } from '../../compiler/reference/evaluate.js';
 import { mcuSourceDir } from './compile-wasm.js';
 import { runTool } from './run-tool.js';
+import { SPEC_RELATIVE_TOLERANCE } from '../../core/constants.js';
 
 /** an385: Cortex-M3 without FPU (soft-float); an386: Cortex-M4F. */
 export type Board = 'an385' | 'an386';
 
 /** Relative L2 tolerance of spec section 6 for float32 builds. */
-export const FLOAT32_TOLERANCE = 1e-5;
+export const FLOAT32_TOLERANCE = SPEC_RELATIVE_TOLERANCE;
 /**
  * What the harness accepts from the int16 fixed-point build: a sanity bound that catches
  * overflow and wiring bugs (errors of order 1), not a guarantee; the measured error is reported.

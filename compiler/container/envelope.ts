@@ -1,30 +1,11 @@
 /**
  * The parts of a container that never change between schema versions: the root offset, the file
  * identifier at bytes 4..7, and the Model fields schema_version (slot 0) and checksum (slot 1).
- * Both the writer (to patch the checksum) and the verifier locate them through this code.
+ * The writer seals its containers here (tests reseal edited ones); the runtime checks them.
  */
+import { fail } from '../../core/diagnostics/diagnostic.js';
+import { MODEL_SLOTS } from '../../core/generated/schema.js';
 import { crc32 } from '../util/crc32.js';
-import { CheckedBuffer, type CheckedTable } from './checked-buffer.js';
-import { CONTAINER_FILE_IDENTIFIER, MAX_CONTAINER_BYTES, MODEL_SLOT_CHECKSUM } from './format.js';
-
-const HEADER_BYTES = 8; // root uoffset + file identifier
-
-/** Checks size and identifier, then returns the root Model table with its vtable checked. */
-export function openContainerRoot(buffer: CheckedBuffer): CheckedTable {
-  if (buffer.length < HEADER_BYTES || buffer.length > MAX_CONTAINER_BYTES) {
-    buffer.reject('PB501', [], 0, 'not a pibinn container: wrong size', `between ${HEADER_BYTES} bytes and 2 GiB`, `${buffer.length} bytes`);
-  }
-  const identifier = String.fromCharCode(...buffer.bytes.subarray(4, HEADER_BYTES));
-  if (identifier !== CONTAINER_FILE_IDENTIFIER) {
-    buffer.reject('PB501', [], 4, 'not a pibinn container: wrong file identifier', JSON.stringify(CONTAINER_FILE_IDENTIFIER), JSON.stringify(identifier));
-  }
-  return buffer.table(buffer.follow(0, []), []);
-}
-
-/** Absolute byte offset of the 4-byte checksum field (always written, even when 0). */
-export function checksumFieldPosition(root: CheckedTable): number {
-  return root.requiredField(MODEL_SLOT_CHECKSUM, 4, 'checksum');
-}
 
 const ZERO_CHECKSUM = new Uint8Array(4);
 
@@ -35,8 +16,24 @@ export function containerChecksum(bytes: Uint8Array, fieldPosition: number): num
   return crc32(bytes.subarray(fieldPosition + 4), crc);
 }
 
-/** Writes the checksum of a freshly built container into its checksum field. */
+/** Byte offset of the root table's checksum field, read with every offset bounds-checked. */
+export function checksumFieldPosition(bytes: Uint8Array, file: string): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const inside = (pos: number, size: number): boolean => pos >= 0 && pos + size <= bytes.length;
+  const broken = (what: string): never => fail({ code: 'PB502', file, message: `cannot locate the checksum field: ${what}`, fix: 'rebuild the container with pibinn-compile' });
+  if (!inside(0, 8)) broken('the buffer is shorter than the 8-byte header');
+  const root = view.getUint32(0, true);
+  if (!inside(root, 4)) broken('the root offset points outside the buffer');
+  const vtable = root - view.getInt32(root, true);
+  if (!inside(vtable, 4)) broken('the root vtable lies outside the buffer');
+  const entry = 4 + 2 * MODEL_SLOTS.checksum;
+  const offset = entry + 2 <= view.getUint16(vtable, true) && inside(vtable + entry, 2) ? view.getUint16(vtable + entry, true) : 0;
+  if (offset === 0 || !inside(root + offset, 4)) broken('the root table has no checksum field');
+  return root + offset;
+}
+
+/** Writes the checksum of a container into its checksum field. */
 export function sealContainer(bytes: Uint8Array, file: string): void {
-  const position = checksumFieldPosition(openContainerRoot(new CheckedBuffer(bytes, file)));
+  const position = checksumFieldPosition(bytes, file);
   new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setUint32(position, containerChecksum(bytes, position), true);
 }

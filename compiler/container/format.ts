@@ -14,9 +14,6 @@ export const CONTAINER_FILE_IDENTIFIER = 'PBNN';
 /** Alignment of every sign payload relative to the buffer start, for 128-bit SIMD loads. */
 export const SIGNS_ALIGNMENT = 16;
 
-/** Field slots of Model that are frozen forever (docs/container.md, "Versioning"). */
-export const MODEL_SLOT_SCHEMA_VERSION = 0;
-export const MODEL_SLOT_CHECKSUM = 1;
 
 /** FlatBuffers offsets are signed 32-bit, so a buffer must stay below 2 GiB. */
 export const MAX_CONTAINER_BYTES = 0x7fffffff;

@@ -19,7 +19,6 @@ import {
   THRESHOLD_KIND_CODES,
 } from './format.js';
 import { Block, Layer, Matrix, Model, Term } from './generated/pibinn_generated.js';
-import { verifyContainer } from './verify.js';
 
 /** Room for tables, vtables, alignment padding and numbers around the payloads. */
 const TABLE_OVERHEAD_BYTES = 256;
@@ -66,7 +65,6 @@ export function writeContainer(model: IRModel): Uint8Array {
   // buffer start is also 16-alignment in memory.
   const bytes = builder.asUint8Array().slice();
   sealContainer(bytes, file);
-  verifyContainer(bytes, file);
   return bytes;
 }
 

@@ -2,18 +2,15 @@
  * Linear-memory arena: the container first (16-byte aligned, as the sign payloads need), then
  * everything `load` derives from it, allocated by bumping a cursor. Memory grows on demand with
  * memory.grow and never shrinks; loading a new container starts over from the arena's start.
- * Every reservation is checked against MEMORY_LIMIT before memory grows, so a container that
- * claims huge sizes is refused with LIMIT_EXCEEDED instead of growing memory or trapping.
+ * Every reservation is checked against the host's memory limit (options.ts) before memory grows,
+ * so a container that claims huge sizes is refused with LIMIT_EXCEEDED instead of growing memory
+ * or trapping; plan.ts also checks the sum of the inference buffers before reserving any.
  */
-import { fail, LIMIT_EXCEEDED, D_MEMORY } from './status';
+import { BUFFER_ALIGNMENT, DETAIL_MEMORY, STATUS_LIMIT_EXCEEDED } from '../generated/constants';
+import { memoryLimit } from './options';
+import { fail } from './status';
 
-/** Upper bound on the linear memory the runtime will grow to (2 GiB, as for specialized modules). */
-export const MEMORY_LIMIT: u64 = 0x80000000;
-
-/** Bytes after the container (and after copied sign payloads) that kernels may read: they load 64-bit words. */
-export const READ_SLACK: u64 = 16;
-
-const ALIGN: u64 = 16;
+const ALIGN = BUFFER_ALIGNMENT;
 
 let cursor: u64 = 0;
 
@@ -34,19 +31,24 @@ export function arenaReset(mark: u64): void {
   cursor = mark;
 }
 
+/** Whether `bytes` more (each reservation rounded up to the alignment) stay within the memory limit. */
+export function fits(bytes: u64): bool {
+  return bytes <= memoryLimit && alignUp(cursor) + bytes <= memoryLimit;
+}
+
 /** Reserves `bytes` (16-byte aligned, zero-filled); 0 when over the limit or memory cannot grow. */
 export function reserve(bytes: u64): usize {
   const start = alignUp(cursor);
   const end = start + bytes;
-  if (bytes > MEMORY_LIMIT || end > MEMORY_LIMIT) {
-    fail(LIMIT_EXCEEDED, D_MEMORY, -1);
+  if (!fits(bytes)) {
+    fail(STATUS_LIMIT_EXCEEDED, DETAIL_MEMORY, -1);
     return 0;
   }
   const have = <u64>memory.size() << 16;
   if (end > have) {
     const pages = <i32>((end - have + 0xffff) >> 16);
     if (memory.grow(pages) < 0) {
-      fail(LIMIT_EXCEEDED, D_MEMORY, -1);
+      fail(STATUS_LIMIT_EXCEEDED, DETAIL_MEMORY, -1);
       return 0;
     }
   }

@@ -1,12 +1,16 @@
 /**
- * Bounds-checked reading of an untrusted FlatBuffer in linear memory, the AssemblyScript twin of
- * compiler/container/checked-buffer.ts (same rules, same order): every table, vtable, field,
+ * Bounds-checked reading of an untrusted FlatBuffer in linear memory, the base of the container
+ * verifier (the only one: TypeScript runs it through WebAssembly): every table, vtable, field,
  * vector and string must lie inside the buffer and be aligned relative to its start, and each
  * object may be referenced once (a bitmap of claimed 4-byte-aligned positions keeps that linear).
  * Positions are byte offsets from the buffer start, as i64 so no sum of u32 fields can wrap.
  * Functions returning a position give -1 on failure (recorded in status) and 0 for "absent".
  */
-import { fail, D_OFFSET, D_REFERENCED_TWICE, D_STRING, D_TABLE, D_UTF8, D_VTABLE, D_FIELD, D_VECTOR, INCONSISTENT, MISALIGNED, OUT_OF_BOUNDS } from './status';
+import {
+  DETAIL_FIELD, DETAIL_OFFSET, DETAIL_REFERENCED_TWICE, DETAIL_STRING, DETAIL_TABLE, DETAIL_UTF8, DETAIL_VECTOR, DETAIL_VTABLE, STATUS_INCONSISTENT,
+  STATUS_MISALIGNED, STATUS_OUT_OF_BOUNDS,
+} from '../generated/constants';
+import { fail } from './status';
 
 let base: usize = 0;
 let length: i64 = 0;
@@ -51,8 +55,8 @@ export function bufferLength(): i64 {
 
 /** [pos, pos + size) inside the buffer and pos a multiple of `align`. */
 export function requireRange(pos: i64, size: i64, align: i64, detail: i32): bool {
-  if (pos < 0 || size < 0 || pos + size > length) return fail(OUT_OF_BOUNDS, detail, pos < 0 ? 0 : min(pos, length));
-  if (pos % align != 0) return fail(MISALIGNED, detail, pos);
+  if (pos < 0 || size < 0 || pos + size > length) return fail(STATUS_OUT_OF_BOUNDS, detail, pos < 0 ? 0 : min(pos, length));
+  if (pos % align != 0) return fail(STATUS_MISALIGNED, detail, pos);
   return true;
 }
 
@@ -60,30 +64,30 @@ function claim(pos: i64): bool {
   const at = claims + <usize>(pos >> 5);
   const mask = <u8>(1 << <u8>((pos >> 2) & 7));
   const bits = load<u8>(at);
-  if ((bits & mask) != 0) return fail(INCONSISTENT, D_REFERENCED_TWICE, pos);
+  if ((bits & mask) != 0) return fail(STATUS_INCONSISTENT, DETAIL_REFERENCED_TWICE, pos);
   store<u8>(at, bits | mask);
   return true;
 }
 
 /** Checks the table at `pos` and its vtable; claims it. */
 export function table(pos: i64): bool {
-  if (!requireRange(pos, 4, 4, D_TABLE)) return false;
+  if (!requireRange(pos, 4, 4, DETAIL_TABLE)) return false;
   if (!claim(pos)) return false;
   const vtable = pos - <i64>i32At(pos);
-  if (!requireRange(vtable, 4, 2, D_VTABLE)) return false;
+  if (!requireRange(vtable, 4, 2, DETAIL_VTABLE)) return false;
   const vtableSize = <i64>u16At(vtable);
   const tableSize = <i64>u16At(vtable + 2);
-  if (vtableSize < 4 || vtableSize % 2 != 0) return fail(OUT_OF_BOUNDS, D_VTABLE, vtable);
-  if (!requireRange(vtable, vtableSize, 2, D_VTABLE)) return false;
-  if (tableSize < 4) return fail(OUT_OF_BOUNDS, D_TABLE, vtable + 2);
-  return requireRange(pos, tableSize, 4, D_TABLE);
+  if (vtableSize < 4 || vtableSize % 2 != 0) return fail(STATUS_OUT_OF_BOUNDS, DETAIL_VTABLE, vtable);
+  if (!requireRange(vtable, vtableSize, 2, DETAIL_VTABLE)) return false;
+  if (tableSize < 4) return fail(STATUS_OUT_OF_BOUNDS, DETAIL_TABLE, vtable + 2);
+  return requireRange(pos, tableSize, 4, DETAIL_TABLE);
 }
 
 /** The uoffset at `pos` (already checked) resolved to an absolute position; -1 when outside. */
 export function follow(pos: i64): i64 {
   const offset = <i64>u32At(pos);
   if (offset == 0 || offset > 0x7fffffff || pos + offset >= length) {
-    fail(OUT_OF_BOUNDS, D_OFFSET, pos);
+    fail(STATUS_OUT_OF_BOUNDS, DETAIL_OFFSET, pos);
     return -1;
   }
   return pos + offset;
@@ -98,10 +102,10 @@ export function field(t: i64, slot: i32, size: i64): i64 {
   const offset = <i64>u16At(vtable + entry);
   if (offset == 0) return 0;
   if (offset + size > <i64>u16At(vtable + 2)) {
-    fail(OUT_OF_BOUNDS, D_FIELD, t + offset);
+    fail(STATUS_OUT_OF_BOUNDS, DETAIL_FIELD, t + offset);
     return -1;
   }
-  return requireRange(t + offset, size, size, D_FIELD) ? t + offset : -1;
+  return requireRange(t + offset, size, size, DETAIL_FIELD) ? t + offset : -1;
 }
 
 /** Byte offset of a field for error reports: the field when present, else the table. */
@@ -114,10 +118,10 @@ export function fieldAt(t: i64, slot: i32): i64 {
 
 /** The vector at `pos`: checks and claims it; returns its first element's position (length in lastLength). */
 export function vector(pos: i64, elementSize: i64, align: i64): i64 {
-  if (!requireRange(pos, 4, 4, D_VECTOR)) return -1;
+  if (!requireRange(pos, 4, 4, DETAIL_VECTOR)) return -1;
   if (!claim(pos)) return -1;
   const count = <i64>u32At(pos);
-  if (!requireRange(pos + 4, count * elementSize, align, D_VECTOR)) return -1;
+  if (!requireRange(pos + 4, count * elementSize, align, DETAIL_VECTOR)) return -1;
   lastLength = count;
   return pos + 4;
 }
@@ -127,13 +131,13 @@ export function string(pos: i64): i64 {
   const start = vector(pos, 1, 1);
   if (start < 0) return -1;
   const count = lastLength;
-  if (!requireRange(start + count, 1, 1, D_STRING)) return -1;
+  if (!requireRange(start + count, 1, 1, DETAIL_STRING)) return -1;
   if (u8At(start + count) != 0) {
-    fail(OUT_OF_BOUNDS, D_STRING, start + count);
+    fail(STATUS_OUT_OF_BOUNDS, DETAIL_STRING, start + count);
     return -1;
   }
   if (!validUtf8(start, count)) {
-    fail(INCONSISTENT, D_UTF8, start);
+    fail(STATUS_INCONSISTENT, DETAIL_UTF8, start);
     return -1;
   }
   lastLength = count;

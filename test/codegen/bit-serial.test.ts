@@ -13,7 +13,7 @@ import type { IRModel } from '../../core/ir.js';
 import { PibinnError } from '../../core/diagnostics/diagnostic.js';
 import { createRng, randomModel } from '../support/random-model.js';
 import { instantiate, runBatch } from './harness.js';
-import { matrixNamed } from '../support/ir-draft.js';
+import { kernelReasonText } from '../../compiler/plan/describe.js';
 
 /** Documented bounds on the mean relative L2 error over inputs (docs/performance.md). */
 const MEAN_ERROR_BOUND: Record<number, number> = { 8: 0.03, 16: 1e-4 };
@@ -41,7 +41,7 @@ describe.each(['dense', 'block-diagonal'] as const)('k-bit activations, %s model
     const errors: number[] = [];
     for (const bits of [4, 8, 16]) {
       const built = await buildModelInMemory(model, { activationBits: bits });
-      expect(built.layout.kernels.every((k) => k.kernel.simd === 'bit-serial' && k.kernel.scalar === 'bit-serial')).toBe(true);
+      expect(built.plan.matrices.every((m) => m.kernel.simd === 'bit-serial' && m.kernel.scalar === 'bit-serial')).toBe(true);
       const simd = runBatch(await instantiate(built.wasm.simd!), inputs, INPUTS);
       const scalar = runBatch(await instantiate(built.wasm.scalar!), inputs, INPUTS);
       expect(scalar).toEqual(simd);
@@ -58,15 +58,15 @@ describe.each(['dense', 'block-diagonal'] as const)('k-bit activations, %s model
 describe('k-bit activation builds', () => {
   it('keep banded, blocks and mask products on their float kernel and report why', async () => {
     const model = randomModel(7);
-    const kinds = new Set([...model.matrices.values()].map((m) => m.structure.kind));
+    const kinds = new Set(model.matrices.map((m) => m.structure.kind));
     expect(kinds.has('dense') || kinds.has('block-diagonal')).toBe(true);
     expect(kinds.size).toBeGreaterThan(1);
     const built = await buildModelInMemory(model, { activationBits: 8, builds: ['scalar'] });
-    for (const choice of built.layout.kernels) {
-      const kind = matrixNamed(model, choice.matrix).structure.kind;
+    for (const planned of built.plan.matrices) {
+      const { id, structure: { kind } } = planned.matrix;
       const bitSerial = kind === 'dense' || kind === 'block-diagonal';
-      expect(choice.kernel.scalar, `${choice.matrix} (${kind})`).toBe(bitSerial ? 'bit-serial' : 'flip-add');
-      if (!bitSerial) expect(choice.reason).toContain('bit-serial covers dense and block-diagonal only');
+      expect(planned.kernel.scalar, `${id} (${kind})`).toBe(bitSerial ? 'bit-serial' : 'flip-add');
+      if (!bitSerial) expect(kernelReasonText(built.plan, planned, 'scalar')).toContain('bit-serial covers dense and block-diagonal only');
     }
     expect(built.layout.activationBits).toBe(8);
     expect(built.source).toContain('matvecBitSerialBatch');
@@ -76,7 +76,7 @@ describe('k-bit activation builds', () => {
     const built = await buildModelInMemory(randomModel(1, { structure: 'dense' }), { builds: ['scalar'] });
     expect(built.layout.activationBits).toBeUndefined();
     expect(built.source).not.toContain('bitSerial');
-    expect(built.layout.kernels.some((k) => k.kernel.scalar === 'bit-serial')).toBe(false);
+    expect(built.plan.matrices.some((m) => m.kernel.scalar === 'bit-serial')).toBe(false);
   });
 
   it('self-test with a tolerance that shrinks with k', () => {

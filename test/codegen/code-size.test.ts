@@ -45,6 +45,6 @@ describe.each(examples)('example %s', (name) => {
 
 describe('the prebuilt generic runtime', () => {
   it.each(['simd', 'scalar'])(`%s build: at most ${CODE_BUDGET / 1024} KiB of code`, (flavor) => {
-    expect(wasmSectionSizes(readFileSync(`runtime/prebuilt/pibinn-runtime.${flavor}.wasm`)).codeBytes).toBeLessThanOrEqual(CODE_BUDGET);
+    expect(wasmSectionSizes(readFileSync(`engine/prebuilt/pibinn-runtime.${flavor}.wasm`)).codeBytes).toBeLessThanOrEqual(CODE_BUDGET);
   });
 });

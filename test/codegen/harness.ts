@@ -9,8 +9,9 @@ import { evaluate } from '../../compiler/reference/evaluate.js';
 import { BORDERLINE_MARGIN, hardThresholdMargin } from '../../codegen/threshold-margin.js';
 import { relativeL2 } from '../../compiler/reference/compare.js';
 import type { InferenceExports } from '../../runtime/session.js';
+import { SPEC_RELATIVE_TOLERANCE } from '../../core/constants.js';
 
-export const TOLERANCE = 1e-5;
+export const TOLERANCE = SPEC_RELATIVE_TOLERANCE;
 
 /** The documented exports (docs/abi.md), as the embedding API types them. */
 export type ModuleExports = InferenceExports & { self_test(): number };

@@ -7,14 +7,16 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Flavor } from '../../codegen/compile-as.js';
-import { chooseKernel, type KernelName, tableBytes } from '../../codegen/kernel-selection.js';
+import type { KernelName } from '../../core/plan.js';
 import { createRng, type Rng } from '../support/random-model.js';
-import { kernelLibrary, type Place } from './place.js';
+import { KERNEL_NAMES, kernelLibrary, type Place } from './place.js';
 
 interface LookupExports {
   memory: WebAssembly.Memory;
   matvec_dense(z: number, v: number, rows: number, cols: number, signs: number, coef: number, lut: number): void;
   matvec_block_diagonal(z: number, v: number, rows: number, br: number, bc: number, signs: number, coef: number, lut: number): void;
+  kernel_choice(rows: number, cols: number, lut: number): number;
+  table_bytes(kernel: number, cols: number): number;
 }
 
 const f = Math.fround;
@@ -56,7 +58,8 @@ describe.each<Flavor>(['simd', 'scalar'])('lookup-table kernels, %s build', (fla
   it.each([
     [8, 8], [9, 72], [66, 128], [64, 200], [257, 64], [300, 520],
   ])('dense %i x %i matches its summation order bit for bit', (rows, cols) => {
-    const kernel = chooseKernel(rows, cols, true, flavor);
+    const code = k.kernel_choice(rows, cols, 1);
+    const kernel = KERNEL_NAMES.get(code)!;
     expect(kernel).not.toBe('flip-add');
     const rng = createRng(rows * 1000 + cols);
     const x = Float32Array.from({ length: cols }, () => rng.uniform(-1, 1));
@@ -64,7 +67,7 @@ describe.each<Flavor>(['simd', 'scalar'])('lookup-table kernels, %s build', (fla
     // Sentinels before and after the rows: the kernel must not touch them.
     const z0 = Float32Array.from({ length: rows + 2 }, () => rng.uniform(-1, 1));
     const coef = 0.375;
-    const [z, v, s, lut] = place(z0, x, signs, new Float32Array(tableBytes(kernel, cols) / 4));
+    const [z, v, s, lut] = place(z0, x, signs, new Float32Array(k.table_bytes(code, cols) / 4));
     k.matvec_dense(z + 4, v, rows, cols, s, coef, lut);
     const got = new Float32Array(k.memory.buffer, z, rows + 2);
     const expected = Float32Array.from(z0, (z, i) => (i === 0 || i === rows + 1 ? z : f(z + f(f(coef) * rowSum(kernel, x, 0, cols, signs, (i - 1) * cols)))));
@@ -74,14 +77,15 @@ describe.each<Flavor>(['simd', 'scalar'])('lookup-table kernels, %s build', (fla
   it.each([
     [16, 16, 8], [64, 64, 4], [32, 8, 3], [256, 32, 2],
   ])('block-diagonal %i x %i blocks (%i of them) build one table per block', (blockRows, blockCols, blocks) => {
-    const kernel = chooseKernel(blockRows, blockCols, true, flavor);
+    const code = k.kernel_choice(blockRows, blockCols, 1);
+    const kernel = KERNEL_NAMES.get(code)!;
     expect(kernel).not.toBe('flip-add');
     const rng = createRng(blockRows + blockCols);
     const rows = blockRows * blocks;
     const x = Float32Array.from({ length: blockCols * blocks }, () => rng.uniform(-1, 1));
     const signs = randomBits(rng, rows * blockCols);
     const z0 = Float32Array.from({ length: rows }, () => rng.uniform(-1, 1));
-    const [z, v, s, lut] = place(z0, x, signs, new Float32Array(tableBytes(kernel, blockCols) / 4));
+    const [z, v, s, lut] = place(z0, x, signs, new Float32Array(k.table_bytes(code, blockCols) / 4));
     k.matvec_block_diagonal(z, v, rows, blockRows, blockCols, s, -1.25, lut);
     const expected = Float32Array.from(z0, (z, i) => f(z + f(-1.25 * rowSum(kernel, x, Math.floor(i / blockRows) * blockCols, blockCols, signs, i * blockCols))));
     expect(new Uint32Array(new Float32Array(k.memory.buffer, z, rows).slice().buffer)).toEqual(new Uint32Array(expected.buffer));

@@ -1,8 +1,15 @@
 /** Test-side staging of kernel arguments in a module's linear memory, and the kernel library to stage them for. */
 import { compileAssemblyScript, type Flavor } from '../../codegen/compile-as.js';
+import { KERNELS } from '../../core/constants.js';
+import type { KernelName } from '../../core/plan.js';
 import { RUNTIME_DIR, runtimeSources } from '../../codegen/runtime-sources.js';
 
 export type Place = (...arrays: (Float32Array | Uint8Array)[]) => number[];
+
+/** The kernel library's kernel codes (kernel_choice) by name. */
+export const KERNEL_NAMES: ReadonlyMap<number, KernelName> = new Map([
+  [KERNELS.FLIP_ADD, 'flip-add'], [KERNELS.LUT4, 'lut4'], [KERNELS.LUT8, 'lut8'], [KERNELS.DIAGONAL, 'diagonal'], [KERNELS.BIT_SERIAL, 'bit-serial'],
+]);
 
 /**
  * The kernel library (runtime-as/index.ts) in one flavour, its memory grown by `pages`, and

@@ -1,7 +1,7 @@
 /**
- * Damaged and inconsistent containers fed to the generic runtime: it must reach the same verdict
- * as the TypeScript verifier (compiler/container/verify.ts), with the matching status code,
- * never trap, and never run a rejected model.
+ * Damaged and inconsistent containers fed to both builds of the generic runtime: each must reach
+ * the verdict the compiler gives (compiler/container/verify.ts, which runs the scalar build
+ * through engine/), with the matching status code, never trap, and never run a rejected model.
  */
 import { describe, expect, it } from 'vitest';
 import { sealContainer } from '../../compiler/container/envelope.js';
@@ -9,7 +9,7 @@ import { writeContainer } from '../../compiler/container/write.js';
 import { mulberry32 } from '../../compiler/util/seeded-random.js';
 import { fieldPosition, handBuiltContainer, patched, vectorPosition } from '../container/hand-built.js';
 import { allFeaturesModel, minimalModel } from '../container/models.js';
-import { FLAVORS, type GenericExports, instantiateRuntime, loadRaw, STATUS_DIAGNOSTIC, typescriptVerdict } from './raw-runtime.js';
+import { FLAVORS, type GenericExports, instantiateRuntime, loadRaw, STATUS_DIAGNOSTIC, compilerVerdict } from './raw-runtime.js';
 
 const full = writeContainer(allFeaturesModel());
 const minimal = writeContainer(minimalModel());
@@ -17,7 +17,7 @@ const minimal = writeContainer(minimalModel());
 /** Loads `bytes` and checks the runtime's verdict against the TypeScript verifier's; returns the status. */
 function expectSameVerdict(m: GenericExports, bytes: Uint8Array, label: string): number {
   const status = loadRaw(m, bytes);
-  expect(STATUS_DIAGNOSTIC[status], `${label}: runtime status ${status}.${m.error_detail()} at ${m.error_offset()}`).toBe(typescriptVerdict(bytes));
+  expect(STATUS_DIAGNOSTIC[status], `${label}: runtime status ${status}.${m.error_detail()} at ${m.error_offset()}`).toBe(compilerVerdict(bytes));
   if (status !== 0) {
     // A rejected container leaves no model behind: nothing runs, nothing is written.
     expect(m.is_loaded()).toBe(0);
@@ -105,7 +105,7 @@ describe.each(FLAVORS)('generic runtime (%s) on damaged containers', (flavor) =>
     expect(expectSameVerdict(m, bytes, label)).not.toBe(0);
   });
 
-  it('agrees with the TypeScript verifier on resealed random byte edits, and runs what it accepts', async () => {
+  it('agrees with the compiler on resealed random byte edits, and runs what it accepts', async () => {
     const m = await instantiateRuntime(flavor);
     const random = mulberry32(0xbad);
     let accepted = 0;

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { verifyContainer } from '../../compiler/container/verify.js';
+import { STATUS } from '../../core/constants.js';
 import { PibinnError } from '../../core/diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../../core/diagnostics/codes.js';
 
@@ -30,7 +31,7 @@ export interface GenericExports {
 export const FLAVORS = ['simd', 'scalar'] as const;
 
 export function prebuiltBytes(flavor: (typeof FLAVORS)[number]): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(readFileSync(`runtime/prebuilt/pibinn-runtime.${flavor}.wasm`));
+  return new Uint8Array(readFileSync(`engine/prebuilt/pibinn-runtime.${flavor}.wasm`));
 }
 
 export async function instantiateRuntime(flavor: (typeof FLAVORS)[number]): Promise<GenericExports> {
@@ -47,8 +48,8 @@ export function loadRaw(m: GenericExports, bytes: Uint8Array): number {
   return m.load(at, bytes.length);
 }
 
-/** The diagnostic code the TypeScript verifier gives, or undefined when it accepts the bytes. */
-export function typescriptVerdict(bytes: Uint8Array): DiagnosticCode | undefined {
+/** The diagnostic code the compiler's verifier (`pibinn-compile check`) gives, or undefined when it accepts the bytes. */
+export function compilerVerdict(bytes: Uint8Array): DiagnosticCode | undefined {
   try {
     verifyContainer(bytes, 'x.pibinn');
     return undefined;
@@ -58,7 +59,7 @@ export function typescriptVerdict(bytes: Uint8Array): DiagnosticCode | undefined
   }
 }
 
-/** Runtime status -> diagnostic code, as runtime/status.ts maps it. */
-export const STATUS_DIAGNOSTIC: Record<number, DiagnosticCode | undefined> = {
-  0: undefined, 1: 'PB501', 2: 'PB502', 3: 'PB503', 4: 'PB504', 5: 'PB505', 6: 'PB506', 7: 'PB401',
-};
+/** Runtime status -> diagnostic code (core/constants.ts). */
+export const STATUS_DIAGNOSTIC: Record<number, DiagnosticCode | undefined> = Object.fromEntries(
+  Object.values(STATUS).map((s) => [s.code, s.diagnostic ?? undefined]),
+);

@@ -20,7 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'pibinn-wasm2c-'));
 const host = join(dir, 'host');
 
 beforeAll(() => {
-  execFileSync('wasm2c', ['runtime/prebuilt/pibinn-runtime.scalar.wasm', '-n', 'pibinn_runtime', '-o', join(dir, 'runtime.c')]);
+  execFileSync('wasm2c', ['engine/prebuilt/pibinn-runtime.scalar.wasm', '-n', 'pibinn_runtime', '-o', join(dir, 'runtime.c')]);
   execFileSync('gcc', ['-O1', '-ffp-contract=off', `-I${WASM2C_RUNTIME}`, `-I${dir}`, '-o', host, 'test/runtime/wasm2c-host.c', join(dir, 'runtime.c'), `${WASM2C_RUNTIME}/wasm-rt-impl.c`, '-lm']);
 }, 60_000);
 

@@ -10,8 +10,8 @@
  * Each row sums its entries in column order from a zero start (zeros for missing entries), the
  * same order in the SIMD and scalar builds, so both give identical outputs.
  */
-import { constU32 } from './constants';
-import { NIBBLE_FLIP_MASKS } from './signed-sum';
+import { constU32 } from '../../runtime-as/constants';
+import { NIBBLE_FLIP_MASKS } from '../../runtime-as/signed-sum';
 
 /** Rows of one pass; the diagonals' bit streams are padded to a multiple of it. */
 const PASS_ROWS: i32 = 32;
