@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Flavor } from '../codegen/compile-as.js';
 import type { McuLayout } from '../codegen/mcu/build-mcu.js';
-import { fail } from '../core/diagnostics/diagnostic.js';
+import { fail, PibinnError } from '../core/diagnostics/diagnostic.js';
+import { checkBuildLimits } from '../compiler/validate/build-limits.js';
+import { resolveLimits } from '../compiler/validate/limits.js';
 import { parseNpy } from '../compiler/io/npy.js';
 import type { IRModel } from '../core/ir.js';
 import { mulberry32 } from '../compiler/util/seeded-random.js';
@@ -41,10 +43,14 @@ export const BUILD_COMMAND: Command = {
     ...REPORT_OPTIONS,
   },
   run: async ({ positionals, values, out, err }) => {
-    const opened = openModel(single(positionals, 'model.json or .pibinn'), loadOptions(values));
-    printWarnings(opened.warnings, err, opened.locate);
     const target = values.target ?? 'wasm';
     if (target !== 'wasm' && target !== 'mcu') fail({ code: 'PB001', file: '<command line>', message: '--target takes wasm or mcu', found: String(target) });
+    const path = single(positionals, 'model.json or .pibinn');
+    const options = loadOptions(values);
+    const opened = openModel(path, options);
+    printWarnings(opened.warnings, err, opened.locate);
+    const tooBig = checkBuildLimits(opened.model, resolveLimits(options.limits), target, path);
+    if (tooBig.length > 0) throw new PibinnError(tooBig);
     const report = target === 'wasm' ? await buildWasm(opened.model, values, err) : await buildMcu(opened.model, values, err);
     if (!values.quiet) out(renderReport(report, values));
     return 0;
@@ -96,7 +102,7 @@ async function buildMcu(model: IRModel, values: Values, err: (text: string) => v
   return report;
 }
 
-function testVectors(model: IRModel, path: string | boolean | undefined): Float32Array {
+function testVectors(model: IRModel, path: Values[string]): Float32Array {
   if (typeof path === 'string') {
     const array = parseNpy(readFileSync(path), path);
     if (array.data.length === 0 || array.data.length % model.input.size !== 0) {
@@ -108,7 +114,7 @@ function testVectors(model: IRModel, path: string | boolean | undefined): Float3
   return Float32Array.from({ length: 4 * model.input.size }, () => random() * 2 - 1);
 }
 
-function parseFlavors(value: string | boolean | undefined): Flavor[] | undefined {
+function parseFlavors(value: Values[string]): Flavor[] | undefined {
   if (typeof value !== 'string') return undefined;
   const flavors = value.split(',').map((f) => f.trim());
   const unknown = flavors.filter((f) => f !== 'simd' && f !== 'scalar');
@@ -118,14 +124,14 @@ function parseFlavors(value: string | boolean | undefined): Flavor[] | undefined
   return flavors as Flavor[];
 }
 
-function parseActivationBits(value: string | boolean | undefined): number | undefined {
+function parseActivationBits(value: Values[string]): number | undefined {
   if (typeof value !== 'string') return undefined;
   const k = Number(value);
   if (!Number.isInteger(k) || k < 2 || k > 16) fail({ code: 'PB001', file: '<command line>', message: '--activation-bits takes an integer from 2 to 16', found: value });
   return k;
 }
 
-function parseMaxBatch(value: string | boolean | undefined): number | undefined {
+function parseMaxBatch(value: Values[string]): number | undefined {
   if (typeof value !== 'string') return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) fail({ code: 'PB001', file: '<command line>', message: '--max-batch takes a positive integer', found: value });

@@ -5,6 +5,7 @@
 import { fail, formatDiagnostic, type Diagnostic, type SourceLocator } from '../core/diagnostics/diagnostic.js';
 import type { IRModel } from '../core/ir.js';
 import type { LoadOptions } from '../compiler/load/load-model.js';
+import { DEFAULT_LIMITS, parseLimitOverrides } from '../compiler/validate/limits.js';
 import { buildFootprint, type FootprintOptions, type FootprintReport } from '../compiler/report/footprint.js';
 import { renderMarkdown } from '../compiler/report/render-markdown.js';
 import { renderText } from '../compiler/report/render-text.js';
@@ -12,10 +13,12 @@ import { renderText } from '../compiler/report/render-text.js';
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
   readonly short?: string;
+  /** May be given several times (the value is then a list). */
+  readonly multiple?: boolean;
   readonly description: string;
 }
 export type Options = Record<string, OptionSpec>;
-export type Values = Record<string, string | boolean | undefined>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 export interface CommandContext {
   readonly positionals: readonly string[];
@@ -33,6 +36,11 @@ export interface Command {
 
 export const MODEL_OPTIONS: Options = {
   'allow-unused': { type: 'boolean', description: 'accept matrices no layer uses (an error by spec section 4) with a warning' },
+  limit: {
+    type: 'string',
+    multiple: true,
+    description: `raise (or lower) an implementation limit, e.g. --limit maxDimension=33554432 (repeatable; limits: ${Object.keys(DEFAULT_LIMITS).join(', ')})`,
+  },
 };
 
 export const REPORT_OPTIONS: Options = {
@@ -45,7 +53,8 @@ export const REPORT_OPTIONS: Options = {
 };
 
 export function loadOptions(values: Values): LoadOptions {
-  return { allowUnused: values['allow-unused'] === true };
+  const limits = Array.isArray(values.limit) ? parseLimitOverrides(values.limit) : {};
+  return { allowUnused: values['allow-unused'] === true, limits };
 }
 
 export function single(positionals: readonly string[], what: string): string {

@@ -49,7 +49,7 @@ export async function main(argv: readonly string[], out = printOut, err = printE
 function parseCommandLine(command: Command, args: readonly string[]) {
   try {
     const options = Object.fromEntries(
-      Object.entries(command.options).map(([name, { type, short }]) => [name, short === undefined ? { type } : { type, short }]),
+      Object.entries(command.options).map(([name, { type, short, multiple }]) => [name, { type, ...(short !== undefined && { short }), ...(multiple && { multiple }) }]),
     );
     return parseArgs({
       args: [...args],

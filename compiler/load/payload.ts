@@ -4,9 +4,10 @@
  * Byte payloads (packed bits) are read whole: they are the O(nnz / 8) output anyway. Number
  * payloads are streamed in 1 MiB chunks, so a big float file never sits in memory.
  */
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { fail, type Diagnostic, type JsonPath } from '../../core/diagnostics/diagnostic.js';
+import { fail, PibinnError, type Diagnostic, type JsonPath } from '../../core/diagnostics/diagnostic.js';
+import { describeNonRegular } from '../io/regular-file.js';
 import { readAt, readNpyHeader, typedView, type NpyData, type NpyDtype } from '../io/npy.js';
 import { decodeBase64Exact } from './base64.js';
 import type { RawBytesPayload, RawNumbersPayload } from '../validate/raw-model.js';
@@ -98,8 +99,14 @@ function openPayloadFile(given: string, jsonPath: JsonPath, ctx: PayloadContext,
   const label = join(dirname(ctx.modelFile), given);
   let fd: number;
   try {
+    // Checked before opening: a FIFO would block the open, a directory would fail only at the first read.
+    const kind = describeNonRegular(statSync(real));
+    if (kind !== undefined) {
+      fail({ code: 'PB310', file: ctx.modelFile, jsonPath, message: `payload file ${label} is ${kind}`, expected: 'a regular file (.npy, or raw little-endian bytes)', found: kind, fix: 'point "file" at the payload file itself' });
+    }
     fd = openSync(real, 'r');
   } catch (error) {
+    if (error instanceof PibinnError) throw error;
     return fail({ code: 'PB303', file: ctx.modelFile, jsonPath, message: `cannot open payload file ${label} (${(error as NodeJS.ErrnoException).code})` });
   }
   try {
