@@ -83,3 +83,39 @@ export function positionOf(d: Diagnostic, locate?: SourceLocator): { line: numbe
   if (d.position !== undefined) return d.position;
   return d.jsonPath === undefined ? undefined : locate?.(d.jsonPath);
 }
+
+/** A diagnostic as one JSON object (the CLI's --json diagnostics): every key present, null when absent. */
+export interface DiagnosticJson {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  /** The code's short title, as in `error PB205 (blocks overlap)`. */
+  readonly title: string;
+  readonly file: string;
+  readonly line: number | null;
+  readonly column: number | null;
+  /** Rendered, e.g. `$.matrices.B.structure.blocks[2]`. */
+  readonly jsonPath: string | null;
+  readonly byteOffset: number | null;
+  readonly message: string;
+  readonly expected: string | null;
+  readonly found: string | null;
+  readonly fix: string | null;
+}
+
+export function diagnosticToJson(d: Diagnostic, locate?: SourceLocator): DiagnosticJson {
+  const position = positionOf(d, locate);
+  return {
+    code: d.code,
+    severity: d.severity,
+    title: DIAGNOSTIC_CODES[d.code],
+    file: d.file,
+    line: position?.line ?? null,
+    column: position?.column ?? null,
+    jsonPath: d.jsonPath === undefined ? null : renderJsonPath(d.jsonPath),
+    byteOffset: d.byteOffset ?? null,
+    message: d.message,
+    expected: d.expected ?? null,
+    found: d.found ?? null,
+    fix: d.fix ?? null,
+  };
+}
