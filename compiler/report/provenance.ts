@@ -18,7 +18,7 @@ export interface Provenance {
   readonly tool: 'pibinn';
   /** The version in pibinn's package.json. */
   readonly toolVersion: string;
-  /** `sha256:<hex>` of the model's container; null when the model has none (over the container format's 2 GiB). */
+  /** `sha256:<hex>` of the model's container; null when the model has none (over the format's 2 GiB, or an IR it refuses). */
   readonly modelHash: string | null;
   /** ISO 8601, UTC, to the second. */
   readonly date: string;
@@ -39,14 +39,14 @@ export function provenanceOf(model: IRModel, options: ProvenanceOptions = {}): P
   return { tool: 'pibinn', toolVersion: toolVersion(), modelHash: modelHash(model, options.container), date, dateSource };
 }
 
-/** `sha256:<hex>` of the container; null when the model is too large to have one. */
+/** `sha256:<hex>` of the container; null when the model cannot have one (a report never refuses a model). */
 export function modelHash(model: IRModel, container?: Uint8Array): string | null {
   let bytes = container;
   if (bytes === undefined) {
     try {
       bytes = writeContainer(model);
     } catch (error) {
-      if (error instanceof PibinnError && error.diagnostics.every((d) => d.code === 'PB401')) return null;
+      if (error instanceof PibinnError) return null;
       throw error;
     }
   }

@@ -7,7 +7,7 @@
  */
 import type { FootprintReport } from './footprint.js';
 import { escapeHtml, layerChart, matrixChart, mcuChart, memoryMap, memorySpans, storageChart } from './html-charts.js';
-import { formatInt, formatReal, formatSize } from './numbers.js';
+import { formatInt, formatRatio, formatReal, formatSize } from './numbers.js';
 import { reportSections, reportTitle, type Block, type Section } from './sections.js';
 
 export function renderHtml(report: FootprintReport): string {
@@ -43,7 +43,7 @@ function headline(report: FootprintReport): string {
   const dense = report.storageComparison.find((c) => c.format === 'dense-f32');
   const cards: [string, string, string][] = [
     ['weights', formatSize(t.weightBytes), `${formatInt(t.weightBytes)} B: sign bits, structure, scale`],
-    ['vs dense float32', dense === undefined ? '-' : `${formatReal(dense.ratioToPibinn)}x smaller`, dense === undefined ? '' : `${formatInt(dense.bytes)} B as float32`],
+    ['vs dense float32', dense === undefined ? '-' : `${formatRatio(dense.ratioToPibinn)}x smaller`, dense === undefined ? '' : `${formatInt(dense.bytes)} B as float32`],
     ['bits per weight', formatReal(t.bitsPerDenseWeight), 'of the dense-equivalent matrices'],
     ['adds per inference', formatInt(t.addsPerInference), `${report.model.layerCount} layers, ${t.matrixCount} matrices`],
   ];
@@ -115,7 +115,7 @@ header h1 { margin: 0; font-size: 22px; font-weight: 650; letter-spacing: 0.01em
 header p { margin: 6px 0 0; color: #c3cede; }
 header .provenance { font: 12px ui-monospace, "DejaVu Sans Mono", Menlo, monospace; color: #8fa1ba; word-break: break-all; }
 main { max-width: 1200px; margin: 0 auto; padding: 20px 40px 56px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 12px; margin: 4px 0 18px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(165px, 1fr)); gap: 12px; margin: 4px 0 18px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; }
 .card .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; }
 .card .value { font-size: 21px; font-weight: 650; margin: 2px 0; font-variant-numeric: tabular-nums; }

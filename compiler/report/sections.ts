@@ -261,7 +261,7 @@ function provenanceSection(report: FootprintReport): Section {
   const p = report.provenance;
   const fields: [string, string][] = [
     ['tool', `${p.tool} ${p.toolVersion}`],
-    ['model hash', p.modelHash ?? 'none (the model has no container: it exceeds 2 GiB)'],
+    ['model hash', p.modelHash ?? 'none (the model has no container: over 2 GiB, or refused by the container format)'],
     ['date', `${p.date} (${p.dateSource === 'SOURCE_DATE_EPOCH' ? 'SOURCE_DATE_EPOCH' : 'time of the run'})`],
   ];
   return {
