@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { writeContainer } from '../../compiler/container/write.js';
+import { loadModel } from '../../compiler/load/load-model.js';
 import { provenanceOf } from '../../compiler/report/provenance.js';
+import { minimalModel, writeModelDir } from '../load/helpers.js';
 import { richModel } from './report-models.js';
 
 describe('provenanceOf', () => {
@@ -22,5 +24,17 @@ describe('provenanceOf', () => {
     expect(p).toMatchObject({ tool: 'pibinn', toolVersion: version, modelHash: `sha256:${createHash('sha256').update(container).digest('hex')}` });
     expect(provenanceOf(model, { container: Uint8Array.of(1), env: {} }).modelHash).toBe(`sha256:${createHash('sha256').update(Uint8Array.of(1)).digest('hex')}`);
     expect(provenanceOf({ ...model, scale: Number.NaN }, { env: {} }).modelHash).toBeNull();
+  });
+
+  it('hashes content, not text: whitespace and where sign bits live do not change it; a sign does', () => {
+    const hash = (path: string) => provenanceOf(loadModel(path).model, { env: {} }).modelHash;
+    const model = minimalModel();
+    const compact = hash(writeModelDir(model));
+    const dir = writeModelDir(model);
+    writeFileSync(dir, JSON.stringify(model, null, 8));
+    expect(hash(dir)).toBe(compact);
+    const filed = { ...model, matrices: { ...model.matrices, B: { ...model.matrices.B, signs: { encoding: 'bits', file: 'B.bits' } } } };
+    expect(hash(writeModelDir(filed, { 'B.bits': Uint8Array.of(0xa5) }))).toBe(compact);
+    expect(hash(writeModelDir(filed, { 'B.bits': Uint8Array.of(0xa4) }))).not.toBe(compact);
   });
 });
