@@ -3,7 +3,8 @@
  * compared with expected outputs (NMSE and relative L2), or traced layer by layer.
  */
 import { basename, resolve } from 'node:path';
-import { fail } from '../core/diagnostics/diagnostic.js';
+import { fail, PibinnError } from '../core/diagnostics/diagnostic.js';
+import { checkLimit, resolveLimits } from '../compiler/validate/limits.js';
 import { encodeNpy, parseNpy } from '../compiler/io/npy.js';
 import type { IRModel } from '../core/ir.js';
 import { relativeL2 } from '../compiler/reference/compare.js';
@@ -73,9 +74,14 @@ async function runModel(path: string, values: Values, io: Io): Promise<number> {
   }
   if (values.trace && engine !== 'reference') fail({ code: 'PB001', file: '<command line>', message: '--trace shows the float64 reference evaluator\'s states; it cannot be combined with --engine ' + engine, fix: 'drop --trace, or use --engine reference' });
   if (values.tolerance !== undefined && values.expected === undefined) fail({ code: 'PB001', file: '<command line>', message: '--tolerance applies to --expected, which is missing', fix: 'add --expected <x.npy>, or drop --tolerance' });
-  const { model, warnings, locate } = openModel(path, loadOptions(values));
+  const options = loadOptions(values);
+  const { model, warnings, locate } = openModel(path, options);
   io.diagnostics(warnings, locate);
   const inputs = readBatch(input, model.input.size);
+  // Outputs (and traced states) are held for every input: counted before they are allocated.
+  const held = inputs.count * (model.output.size + (values.trace === true ? model.layers.length * model.state : 0));
+  const tooMany = checkLimit(resolveLimits(options.limits), 'maxRunValues', held, input, undefined, `${inputs.count} inputs x ${model.output.size} outputs${values.trace === true ? ` + ${model.layers.length} traced states of ${model.state}` : ''}: values to hold`);
+  if (tooMany !== undefined) throw new PibinnError(tooMany);
   const result: RunResult = {
     model: model.name, engine, build: null, count: inputs.count, outputSize: model.output.size,
     outputs: null, output: null, agreementWithReference: null, expected: null, trace: null,

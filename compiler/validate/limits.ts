@@ -30,6 +30,8 @@ export interface Limits {
   readonly maxBuildProducts: number;
   /** Largest model data (sign bits, structure tables, parameters, float32 activations) for the MCU target. */
   readonly maxMcuBytes: number;
+  /** Most values `pibinn-compile run` holds for one call: outputs (and --trace states) over all inputs. */
+  readonly maxRunValues: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -45,6 +47,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxBuildProducts: 256,
   // Cortex-M parts top out at a few MiB of flash and SRAM.
   maxMcuBytes: 2 ** 24,
+  // 512 MiB of float64.
+  maxRunValues: 2 ** 26,
 };
 
 /**
@@ -68,6 +72,7 @@ const ADVICE: Record<keyof Limits, string> = {
   maxModelBytes: 'move large payloads into external .npy files (spec section 3.4)',
   maxBuildProducts: 'run the container on the generic runtime (loadContainer), which does not unroll layers',
   maxMcuBytes: 'the model does not fit a microcontroller: use the WebAssembly target',
+  maxRunValues: 'run fewer input vectors per call (or drop --trace)',
 };
 
 /** The fix of a PB401: what to change, and how to raise the limit instead. */

@@ -124,6 +124,28 @@ describe('build limits are checked before any code is generated', () => {
   });
 });
 
+describe('run counts what it will hold before allocating it', () => {
+  it('1,000 inputs of a model with 2^24 outputs: PB401 maxRunValues, not "Invalid typed array length"', async () => {
+    const dir = tempDir();
+    const n = 2 ** 24;
+    const model = {
+      format: 'pibinn-model', version: 1, name: 'wide-readout', scale: 1, state: 1, input: { name: 'y', size: 1 }, output: { name: 'x', size: n },
+      matrices: { B: { rows: 1, cols: 1, structure: { kind: 'dense' }, signs: { encoding: 'bits', data: 'AA==' } }, D: { rows: n, cols: 1, structure: { kind: 'blocks', blocks: [] }, signs: { encoding: 'bits', data: '' } } },
+      layers: [{ terms: [{ matrix: 'B', source: 'input' }], threshold: { kind: 'none' } }],
+      readout: { matrix: 'D' },
+    };
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(model));
+    writeFileSync(join(dir, 'y.npy'), encodeNpy(new Float32Array(1000), [1000, 1]));
+    for (const engine of ['reference', 'wasm']) {
+      const result = await cli('run', join(dir, 'model.json'), '--input', join(dir, 'y.npy'), '--engine', engine);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('y.npy: error PB401 (model exceeds an implementation limit): 1000 inputs x 16777216 outputs: values to hold exceeds the limit maxRunValues = 67108864');
+    }
+    writeFileSync(join(dir, 'y.npy'), encodeNpy(new Float32Array(2), [2, 1]));
+    expect((await cli('run', join(dir, 'model.json'), '--input', join(dir, 'y.npy'), '--output', join(dir, 'x.npy'))).code).toBe(0);
+  });
+});
+
 describe('at the raised nesting ceiling everything still works', () => {
   it('metadata 999 deep with --limit maxNestingDepth=1000: check, report (text, JSON, HTML), compile, build and run --engine wasm', async () => {
     const dir = tempDir();
