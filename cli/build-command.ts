@@ -11,6 +11,7 @@ import type { Flavor } from '../codegen/compile-as.js';
 import type { McuLayout } from '../codegen/mcu/build-mcu.js';
 import { fail, PibinnError } from '../core/diagnostics/diagnostic.js';
 import { checkBuildLimits, type BuildTarget } from '../compiler/validate/build-limits.js';
+import { float32Refusals } from '../compiler/validate/float32-range.js';
 import { resolveLimits } from '../compiler/validate/limits.js';
 import { parseNpy } from '../compiler/io/npy.js';
 import type { IRModel } from '../core/ir.js';
@@ -55,6 +56,9 @@ export const BUILD_COMMAND: Command = {
     const path = single(positionals, 'model.json or .pibinn');
     const options = loadOptions(values);
     const opened = openModel(path, options);
+    // What only warns elsewhere stops a float32 build.
+    const float32 = float32Refusals(opened.warnings, target === 'wasm' ? 'the WebAssembly build' : 'the MCU build');
+    if (float32.length > 0) throw new PibinnError(float32, opened.locate);
     io.diagnostics(opened.warnings, opened.locate);
     const tooBig = checkBuildLimits(opened.model, resolveLimits(options.limits), target, path);
     if (tooBig.length > 0) throw new PibinnError(tooBig);

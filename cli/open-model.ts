@@ -6,6 +6,7 @@ import { readContainer } from '../compiler/container/read.js';
 import { CONTAINER_FILE_IDENTIFIER } from '../compiler/container/read.js';
 import { fail, PibinnError, type Diagnostic, type SourceLocator } from '../core/diagnostics/diagnostic.js';
 import { readRegularFile } from '../compiler/io/regular-file.js';
+import { float32Overflows } from '../compiler/validate/float32-range.js';
 import { checkIrLimits } from '../compiler/validate/ir-limits.js';
 import { resolveLimits } from '../compiler/validate/limits.js';
 import { loadModel, type LoadOptions } from '../compiler/load/load-model.js';
@@ -38,7 +39,7 @@ export function openModel(path: string, options: LoadOptions = {}): OpenedModel 
   const model = readContainer(bytes, path);
   const tooBig = checkIrLimits(model, resolveLimits(options.limits), path);
   if (tooBig.length > 0) throw new PibinnError(tooBig);
-  return { model, kind: 'container', warnings: [] };
+  return { model, kind: 'container', warnings: float32Overflows(model, path) };
 }
 
 function hasContainerIdentifier(bytes: Uint8Array): boolean {

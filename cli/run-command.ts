@@ -4,6 +4,7 @@
  */
 import { basename, resolve } from 'node:path';
 import { fail, PibinnError } from '../core/diagnostics/diagnostic.js';
+import { float32Refusals } from '../compiler/validate/float32-range.js';
 import { checkLimit, resolveLimits } from '../compiler/validate/limits.js';
 import { encodeNpy, parseNpy } from '../compiler/io/npy.js';
 import type { IRModel } from '../core/ir.js';
@@ -76,6 +77,8 @@ async function runModel(path: string, values: Values, io: Io): Promise<number> {
   if (values.tolerance !== undefined && values.expected === undefined) fail({ code: 'PB001', file: '<command line>', message: '--tolerance applies to --expected, which is missing', fix: 'add --expected <x.npy>, or drop --tolerance' });
   const options = loadOptions(values);
   const { model, warnings, locate } = openModel(path, options);
+  const float32 = engine === 'reference' ? [] : float32Refusals(warnings, `--engine ${engine} (float32)`);
+  if (float32.length > 0) throw new PibinnError(float32, locate);
   io.diagnostics(warnings, locate);
   const inputs = readBatch(input, model.input.size);
   // Outputs (and traced states) are held for every input: counted before they are allocated.

@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { PibinnError, type Diagnostic, type SourceLocator } from '../../core/diagnostics/diagnostic.js';
 import { structureNnz } from '../ir/structure.js';
 import type { IRLayer, IRMatrix, IRModel, ScalarOrVector, Structure } from '../../core/ir.js';
+import { float32Overflows } from '../validate/float32-range.js';
 import { checkModel } from '../validate/model-checks.js';
 import { checkSchema } from '../validate/schema-check.js';
 import { checkMatrixStructure } from '../validate/structure-checks.js';
@@ -78,7 +79,9 @@ function buildModel(text: string, ctx: PayloadContext, limits: Limits, allowUnus
       warnings.push({ code: 'PB803', severity: 'warning', file, jsonPath: ['matrices', id, 'structure'], message: `matrix "${id}" has no existing entries: it contributes nothing`, fix: 'check the structure (an all-zero mask or an empty block list)' });
     }
   });
-  return { model: irModel(raw, matrices), warnings };
+  const model = irModel(raw, matrices);
+  warnings.push(...float32Overflows(model, file));
+  return { model, warnings };
 }
 
 function irMatrix(id: string, rows: number, cols: number, structure: Structure, nnz: number, gain: number, encoding: IRMatrix['encoding'], built: ReturnType<typeof buildSigns>): IRMatrix {

@@ -58,10 +58,12 @@ export const DIAGNOSTIC_CODES = {
   PB603: 'generated module failed its self-test',
   PB604: 'required external tool not found',
   PB605: 'external tool failed',
+  PB606: 'parameter out of float32 range',
 
   PB801: 'state update may not be a contraction',
   PB802: 'large quantization error',
   PB803: 'matrix has no existing entries',
+  PB804: 'parameter overflows float32',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

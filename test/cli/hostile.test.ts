@@ -124,6 +124,31 @@ describe('build limits are checked before any code is generated', () => {
   });
 });
 
+describe('parameters beyond float32', () => {
+  it('warn on load (PB804, located), stop the float32 build and engine (PB606), and leave the float64 reference alone', async () => {
+    const dir = tempDir();
+    const model = JSON.parse(readFileSync(join(SIZE_ONE, 'model.json'), 'utf8')) as { layers: Record<string, unknown>[] };
+    model.layers[1].skip = 1e308;
+    model.layers[0].bias = [3.5e38];
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(model, null, 2));
+    const path = join(dir, 'model.json');
+    const checked = await cli('check', path);
+    expect(checked.code).toBe(0);
+    expect(checked.stderr.split('\n').map((l) => /^.*?:(\d+:\d+): (\S+): warning (PB\d+)/.exec(l)?.slice(2))).toEqual([
+      ['$.layers[0].bias[0]', 'PB804'],
+      ['$.layers[1].skip', 'PB804'],
+    ]);
+    for (const args of [['build', path, '--out-dir', join(dir, 'out')], ['build', path, '--target', 'mcu', '--out-dir', join(dir, 'mcu')], ['run', path, '--engine', 'wasm', '--input', join(SIZE_ONE, 'inputs.npy')]]) {
+      const refused = await cli(...args);
+      expect(refused.code, args.join(' ')).toBe(1);
+      expect(refused.stderr, args.join(' ')).toMatch(/^.*model\.json:\d+:\d+: \$\.layers\[0\]\.bias\[0\]: error PB606 \(parameter out of float32 range\): layer 0: bias\[0\] is 3\.5e\+38, beyond float32/);
+    }
+    expect((await cli('run', path, '--input', join(SIZE_ONE, 'inputs.npy'))).code).toBe(0);
+    expect((await cli(path, '-q', '-o', join(dir, 'x.pibinn'))).code).toBe(0);
+    expect((await cli('check', join(dir, 'x.pibinn'))).stderr).toContain('x.pibinn: $.layers[1].skip: warning PB804');
+  });
+});
+
 describe('run counts what it will hold before allocating it', () => {
   it('1,000 inputs of a model with 2^24 outputs: PB401 maxRunValues, not "Invalid typed array length"', async () => {
     const dir = tempDir();
