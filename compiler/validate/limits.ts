@@ -1,6 +1,8 @@
 /**
- * Implementation limits (spec section 7). Every count and length in a model is checked against
- * these before anything proportional to it is allocated; exceeding one is error PB401 naming it.
+ * Implementation limits (spec section 7), and what the commands may spend on a model (unrolled
+ * products, MCU data, values a run holds). Every count and length is checked against them before
+ * anything proportional to it is allocated; exceeding one is error PB401 naming it and saying how
+ * to raise it (--limit name=value, up to a ceiling for the few that cannot go arbitrarily high).
  */
 import { constants } from 'node:buffer';
 import { fail, type Diagnostic, type JsonPath } from '../../core/diagnostics/diagnostic.js';
