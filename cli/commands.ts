@@ -3,8 +3,9 @@
  * usage text and the parser cannot drift apart.
  */
 import { writeContainer } from '../compiler/container/write.js';
+import { provenanceOf } from '../compiler/report/provenance.js';
 import { BUILD_COMMAND } from './build-command.js';
-import { loadOptions, MODEL_OPTIONS, printWarnings, renderReport, reportOf, REPORT_OPTIONS, single, type Command } from './command.js';
+import { loadOptions, MODEL_OPTIONS, renderReport, reportOf, REPORT_FORMATS, REPORT_OPTIONS, single, stringOption, type Command } from './command.js';
 import { openModel } from './open-model.js';
 import { RUN_COMMAND } from './run-command.js';
 import { writeFileAtomic } from './write-atomic.js';
@@ -14,48 +15,68 @@ export type { Command } from './command.js';
 export const COMMANDS: Record<string, Command> = {
   compile: {
     summary: 'validate a model.json, write its .pibinn container and print the footprint report',
-    usage: 'pibinn-compile [compile] <model.json> [-o <out.pibinn>] [--json | --md] [--quiet]',
+    usage: 'pibinn-compile [compile] <model.json> [-o <out.pibinn>] [--json | --md | --html] [--quiet]',
     options: {
       output: { type: 'string', short: 'o', description: 'container path (default: ./<model name>.pibinn)' },
       quiet: { type: 'boolean', short: 'q', description: 'do not print the report' },
       ...MODEL_OPTIONS,
       ...REPORT_OPTIONS,
     },
-    run: ({ positionals, values, out, err }) => {
+    conflicts: [REPORT_FORMATS],
+    run: ({ positionals, values, io }) => {
       const opened = openModel(single(positionals, 'model.json'), loadOptions(values));
-      printWarnings(opened.warnings, err, opened.locate);
+      io.diagnostics(opened.warnings, opened.locate);
       const container = writeContainer(opened.model);
-      const target = typeof values.output === 'string' ? values.output : `${opened.model.name}.pibinn`;
+      const target = stringOption(values, 'output') ?? `${opened.model.name}.pibinn`;
       writeFileAtomic(target, container);
-      err(`wrote ${target} (${container.length} bytes)`);
-      if (!values.quiet) out(renderReport(reportOf(opened.model, values, err), values));
+      io.note(`wrote ${target} (${container.length} bytes)`);
+      if (!values.quiet) io.result(renderReport(reportOf(opened.model, values, io, provenanceOf(opened.model, { container })), values));
       return 0;
     },
   },
   build: BUILD_COMMAND,
   check: {
     summary: 'validate a model.json or verify a .pibinn container; print nothing else on success',
-    usage: 'pibinn-compile check <model.json | model.pibinn>',
-    options: MODEL_OPTIONS,
-    run: ({ positionals, values, out, err }) => {
+    usage: 'pibinn-compile check <model.json | model.pibinn> [--json]',
+    options: {
+      ...MODEL_OPTIONS,
+      json: { type: 'boolean', description: 'print the verdict as JSON ({"ok", "file", "kind", "name", "layers", "matrices"}); diagnostics become JSON Lines on stderr' },
+    },
+    run: ({ positionals, values, io }) => {
       const path = single(positionals, 'model.json or .pibinn');
       const opened = openModel(path, loadOptions(values));
-      printWarnings(opened.warnings, err, opened.locate);
-      out(`${path}: ok (${opened.kind}, ${opened.model.layers.length} layers, ${opened.model.matrices.length} matrices)`);
+      io.diagnostics(opened.warnings, opened.locate);
+      const { model } = opened;
+      if (values.json) {
+        io.result(JSON.stringify({ ok: true, file: path, kind: opened.kind, name: model.name, layers: model.layers.length, matrices: model.matrices.length }));
+      } else {
+        io.result(`${path}: ok (${opened.kind}, ${model.layers.length} layers, ${model.matrices.length} matrices)`);
+      }
       return 0;
     },
   },
   report: {
-    summary: 'print the footprint report of a model.json or a .pibinn container',
-    usage: 'pibinn-compile report <model.json | model.pibinn> [--json | --md]',
-    options: { ...MODEL_OPTIONS, ...REPORT_OPTIONS },
-    run: ({ positionals, values, out, err }) => {
+    summary: 'print the footprint report of a model.json or a .pibinn container (text, Markdown, JSON or an HTML page)',
+    usage: 'pibinn-compile report <model.json | model.pibinn> [--json | --md | --html] [-o <file>]',
+    options: {
+      ...MODEL_OPTIONS,
+      ...REPORT_OPTIONS,
+      output: { type: 'string', short: 'o', description: 'write the report to this file (whole or not at all) instead of stdout' },
+    },
+    conflicts: [REPORT_FORMATS],
+    run: ({ positionals, values, io }) => {
       const opened = openModel(single(positionals, 'model.json or .pibinn'), loadOptions(values));
-      printWarnings(opened.warnings, err, opened.locate);
-      out(renderReport(reportOf(opened.model, values, err), values));
+      io.diagnostics(opened.warnings, opened.locate);
+      const text = renderReport(reportOf(opened.model, values, io), values);
+      const target = stringOption(values, 'output');
+      if (target === undefined) {
+        io.result(text);
+      } else {
+        writeFileAtomic(target, text.endsWith('\n') ? text : `${text}\n`);
+        io.note(`wrote ${target}`);
+      }
       return 0;
     },
   },
   run: RUN_COMMAND,
 };
-

@@ -2,10 +2,13 @@
  * Opens what the user pointed at: a model.json (loaded and validated) or a .pibinn container
  * (verified and decoded). Both end as the same IR, so every command works on either.
  */
-import { readFileSync } from 'node:fs';
 import { readContainer } from '../compiler/container/read.js';
 import { CONTAINER_FILE_IDENTIFIER } from '../compiler/container/read.js';
-import { fail, type Diagnostic, type SourceLocator } from '../core/diagnostics/diagnostic.js';
+import { fail, PibinnError, type Diagnostic, type SourceLocator } from '../core/diagnostics/diagnostic.js';
+import { readRegularFile } from '../compiler/io/regular-file.js';
+import { float32Overflows } from '../compiler/validate/float32-range.js';
+import { checkIrLimits } from '../compiler/validate/ir-limits.js';
+import { resolveLimits } from '../compiler/validate/limits.js';
 import { loadModel, type LoadOptions } from '../compiler/load/load-model.js';
 import type { IRModel } from '../core/ir.js';
 
@@ -33,7 +36,10 @@ export function openModel(path: string, options: LoadOptions = {}): OpenedModel 
       fix: 'pass a model.json file or a container written by pibinn-compile',
     });
   }
-  return { model: readContainer(bytes, path), kind: 'container', warnings: [] };
+  const model = readContainer(bytes, path);
+  const tooBig = checkIrLimits(model, resolveLimits(options.limits), path);
+  if (tooBig.length > 0) throw new PibinnError(tooBig);
+  return { model, kind: 'container', warnings: float32Overflows(model, path) };
 }
 
 function hasContainerIdentifier(bytes: Uint8Array): boolean {
@@ -42,14 +48,5 @@ function hasContainerIdentifier(bytes: Uint8Array): boolean {
 }
 
 export function readInput(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    return fail({
-      code: 'PB002',
-      file: path,
-      message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-      fix: 'check the path and its permissions',
-    });
-  }
+  return readRegularFile(path);
 }

@@ -40,6 +40,17 @@ export interface BuildOptions {
    * runtime/threaded.ts's loadThreaded).
    */
   threads?: boolean;
+  /** Called as each module starts a step, for progress display. */
+  onProgress?: (step: BuildStep) => void;
+}
+
+/** One step of one module's build: compile (AssemblyScript), optimize (embed constants, binaryen), self-test. */
+export interface BuildStep {
+  readonly module: ModuleKind;
+  readonly step: 'compile' | 'optimize' | 'self-test';
+  /** 1-based position of the module among `total`. */
+  readonly index: number;
+  readonly total: number;
 }
 
 /** The module files a build can produce: the two flavours and the threaded SIMD build. */
@@ -94,11 +105,17 @@ export async function buildModelInMemory(model: IRModel, options: Omit<BuildOpti
   const wasm: BuiltModule['wasm'] = {};
   const buildMs: BuiltModule['buildMs'] = {};
   let memoryPages = 0;
-  for (const flavor of flavors) {
+  const total = flavors.length + (options.threads ? 1 : 0);
+  const progress = (module: ModuleKind, index: number) => (step: BuildStep['step']) => options.onProgress?.({ module, step, index, total });
+  for (const [i, flavor] of flavors.entries()) {
     const started = performance.now();
     const file = `${model.name}.${flavor}.wasm`;
+    const step = progress(flavor, i + 1);
+    step('compile');
     const compiled = await compileAssemblyScript(files, 'module.ts', flavor, flags, file);
+    step('optimize');
     const { bytes, memoryPages: pages } = embedConstants(compiled, memory.constants, memory.layout.constantsOffset, flavor, file);
+    step('self-test');
     await checkSelfTest(bytes, file);
     memoryPages = Math.max(memoryPages, pages);
     wasm[flavor] = bytes;
@@ -112,8 +129,12 @@ export async function buildModelInMemory(model: IRModel, options: Omit<BuildOpti
     // the layout plus room for the compiler's small static data.
     const pages = memoryPages > 0 ? memoryPages : Math.ceil((memory.layout.memoryBase + STATIC_DATA_ROOM) / WASM_PAGE);
     memoryPages = pages;
+    const step = progress('threads', total);
+    step('compile');
     const compiled = await compileAssemblyScript(threaded, 'module.ts', 'simd', [...flags, ...threadFlags(pages)], file);
+    step('optimize');
     const { bytes } = embedConstants(compiled, memory.constants, memory.layout.constantsOffset, 'simd', file, true);
+    step('self-test');
     await checkSelfTest(bytes, file, { env: { memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }) } });
     wasm.threads = bytes;
     buildMs.threads = performance.now() - started;

@@ -115,7 +115,10 @@ export function emitApiSource(model: IRModel, layout: MemoryLayout, names: ApiNa
       `#define CONSTANTS_OFFSET ${layout.constantsOffset}u /* module address of constants[0] */`,
       `#define CONSTANTS_BYTES ${constants.length}u`,
       `static const uint8_t constants[CONSTANTS_BYTES] __attribute__((aligned(16))) = {`,
-      ...byteRows(constants),
+    );
+    // Appended one by one: a spread of a large model's rows would overflow the call stack.
+    for (const row of byteRows(constants)) lines.push(row);
+    lines.push(
       '};',
       '',
       `/* Bounds as for linear memory: with checks on, a read outside the region traps. */`,

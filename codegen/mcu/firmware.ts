@@ -55,10 +55,11 @@ export function emitHarnessModel(binding: HarnessBinding): string {
 export function emitTestVectors(model: IRModel, inputs: Float32Array, count: number, tolerance = FLOAT32_TOLERANCE): string {
   const n = model.input.size;
   const expected: number[] = [];
-  for (let t = 0; t < count; t++) expected.push(...evaluate(model, inputs.subarray(t * n, (t + 1) * n)));
+  for (let t = 0; t < count; t++) for (const v of evaluate(model, inputs.subarray(t * n, (t + 1) * n))) expected.push(v);
   const rows = (values: ArrayLike<number>, literal: (v: number) => string): string[] => {
     const out: string[] = [];
-    for (let i = 0; i < values.length; i += 8) out.push(`  ${Array.from(values).slice(i, i + 8).map(literal).join(', ')},`);
+    const all = Array.from(values);
+    for (let i = 0; i < all.length; i += 8) out.push(`  ${all.slice(i, i + 8).map(literal).join(', ')},`);
     return out;
   };
   return [

@@ -47,6 +47,8 @@ export interface MeasureOptions {
    */
   readonly fixedPoint?: boolean;
   readonly qemuTimeoutMs?: number;
+  /** Called before each firmware build and QEMU run, for progress display. */
+  readonly onProgress?: (run: { readonly board: Board; readonly variant: McuVariant; readonly index: number; readonly total: number }) => void;
 }
 
 export async function measureMcu(model: IRModel, options: MeasureOptions): Promise<McuMeasurement[]> {
@@ -87,8 +89,10 @@ export async function measureMcu(model: IRModel, options: MeasureOptions): Promi
     targets.push({ variant: 'dense-c', dir, sources: [`${dense.prefix}.c`], binding: binding(model, dense.prefix, false), weightBytes: dense.weightBytes });
   }
   const results: McuMeasurement[] = [];
+  const total = boards.length * targets.length;
   for (const board of boards) {
     for (const t of targets) {
+      options.onProgress?.({ board, variant: t.variant, index: results.length + 1, total });
       const build = buildFirmware({
         board, modelDir: t.dir, sources: t.sources, binding: t.binding, model,
         inputs: options.inputs, count: options.count, outDir: join(options.workDir, `firmware-${t.variant}-${board}`),

@@ -79,8 +79,8 @@ function binarizeDense(id: string, rows: number, cols: number, structure: Struct
 
 class Binarizer {
   private readonly signs: Uint8Array;
-  private errorSquared = 0;
-  private normSquared = 0;
+  private readonly error = new Norm2();
+  private readonly norm = new Norm2();
 
   constructor(
     nnz: number,
@@ -104,13 +104,40 @@ class Binarizer {
     const v = this.finite(index);
     const negative = v < 0;
     if (negative) this.signs[Math.floor(k / 8)] |= 1 << k % 8;
-    const d = v - (negative ? -this.magnitude : this.magnitude);
-    this.errorSquared += d * d;
-    this.normSquared += v * v;
+    // |v| - magnitude, not v - s * magnitude: the same value, and it cannot overflow.
+    this.error.add(Math.abs(v) - this.magnitude);
+    this.norm.add(v);
   }
 
   result(): BuiltSigns {
-    const quantizationError = this.normSquared > 0 ? Math.sqrt(this.errorSquared / this.normSquared) : 0;
-    return { signs: this.signs, quantizationError };
+    const norm = this.norm.value();
+    if (norm === 0) return { signs: this.signs, quantizationError: 0 };
+    // Values far below the magnitude (1e-320 against 0.25) give an error beyond float64: it is
+    // kept as the largest double, which says the same (anything above 0.5 warns PB802).
+    return { signs: this.signs, quantizationError: Math.min(this.error.value() / norm, Number.MAX_VALUE) };
+  }
+}
+
+/**
+ * A Euclidean norm accumulated without overflow or underflow (the scaled sum of squares of
+ * LAPACK's dnrm2): trained values near 1e308 or 1e-320 still give a finite, exact-enough error.
+ */
+class Norm2 {
+  private scale = 0;
+  private sumOfSquares = 1;
+
+  add(x: number): void {
+    const a = Math.abs(x);
+    if (a === 0) return;
+    if (a > this.scale) {
+      this.sumOfSquares = 1 + this.sumOfSquares * (this.scale / a) ** 2;
+      this.scale = a;
+    } else {
+      this.sumOfSquares += (a / this.scale) ** 2;
+    }
+  }
+
+  value(): number {
+    return this.scale * Math.sqrt(this.sumOfSquares);
   }
 }

@@ -4,17 +4,19 @@
  * checks on the description alone, including limits; structures (mask bitmaps) and the total
  * nnz limit; sign payloads. Nothing proportional to a count is allocated before it is checked.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PibinnError, type Diagnostic, type SourceLocator } from '../../core/diagnostics/diagnostic.js';
 import { structureNnz } from '../ir/structure.js';
 import type { IRLayer, IRMatrix, IRModel, ScalarOrVector, Structure } from '../../core/ir.js';
+import { float32Overflows } from '../validate/float32-range.js';
 import { checkModel } from '../validate/model-checks.js';
 import { checkSchema } from '../validate/schema-check.js';
 import { checkMatrixStructure } from '../validate/structure-checks.js';
 import { buildSigns } from './build-signs.js';
 import { buildStructure } from './build-structure.js';
 import { checkLimit, resolveLimits, type Limits } from '../validate/limits.js';
+import { readRegularFile } from '../io/regular-file.js';
+import { decodeUtf8Strict } from './decode-utf8.js';
 import { parseModelJson } from './parse-json.js';
 import type { PayloadContext } from './payload.js';
 import type { RawLayer, RawModel } from '../validate/raw-model.js';
@@ -38,19 +40,9 @@ export interface LoadedModel {
 }
 
 export function loadModel(modelPath: string, options: LoadOptions = {}): LoadedModel {
-  let text: string;
-  try {
-    text = readFileSync(modelPath, 'utf8');
-  } catch (error) {
-    throw new PibinnError({
-      code: 'PB002',
-      severity: 'error',
-      file: modelPath,
-      message: `cannot read the model (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      fix: 'check the path and permissions',
-    });
-  }
-  return loadModelFromText(text, modelPath, dirname(resolve(modelPath)), options);
+  const limits = resolveLimits(options.limits);
+  const bytes = readRegularFile(modelPath, (size) => throwIfAny([checkLimit(limits, 'maxModelBytes', size, modelPath, undefined, 'the size of model.json in bytes')]));
+  return loadModelFromText(decodeUtf8Strict(bytes, modelPath), modelPath, dirname(resolve(modelPath)), options);
 }
 
 /** Loads a model from its text; `file` names it in diagnostics, `baseDir` anchors its payload paths. */
@@ -68,7 +60,7 @@ export function loadModelFromText(text: string, file: string, baseDir: string, o
 
 function buildModel(text: string, ctx: PayloadContext, limits: Limits, allowUnused: boolean): { model: IRModel; warnings: Diagnostic[] } {
   const file = ctx.modelFile;
-  const raw = checkSchema(parseModelJson(text, file), file);
+  const raw = checkSchema(parseModelJson(text, file, limits.maxNestingDepth), file);
   const entries = Object.entries(raw.matrices);
 
   const modelFindings = [...checkModel(raw, file, limits, allowUnused), ...entries.flatMap(([id, m]) => checkMatrixStructure(id, m, file, limits))];
@@ -87,7 +79,9 @@ function buildModel(text: string, ctx: PayloadContext, limits: Limits, allowUnus
       warnings.push({ code: 'PB803', severity: 'warning', file, jsonPath: ['matrices', id, 'structure'], message: `matrix "${id}" has no existing entries: it contributes nothing`, fix: 'check the structure (an all-zero mask or an empty block list)' });
     }
   });
-  return { model: irModel(raw, matrices), warnings };
+  const model = irModel(raw, matrices);
+  warnings.push(...float32Overflows(model, file));
+  return { model, warnings };
 }
 
 function irMatrix(id: string, rows: number, cols: number, structure: Structure, nnz: number, gain: number, encoding: IRMatrix['encoding'], built: ReturnType<typeof buildSigns>): IRMatrix {

@@ -1,27 +1,44 @@
 /**
- * Parses model text with the fast native JSON.parse; only when that fails does jsonc-parser run,
- * to find where (V8's message does not always carry a position).
+ * Parses model text with the fast native JSON.parse (iterative: any depth is safe), then
+ * checks what it lets through (json-structure.ts). Only when the parse fails does jsonc-parser
+ * run, to find where (V8's message does not always carry a position); it recurses, so the
+ * text's depth is bounded first.
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { fail } from '../../core/diagnostics/diagnostic.js';
+import { fail, PibinnError } from '../../core/diagnostics/diagnostic.js';
+import { checkJsonStructure, depthExceeded, findDepthExcess } from './json-structure.js';
 import { lineColumnAt } from './source-locator.js';
 
-export function parseModelJson(text: string, file: string): unknown {
+export function parseModelJson(text: string, file: string, maxDepth: number): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
-    const { offset, reason } = locateSyntaxError(text, (error as Error).message);
-    const { line, column } = lineColumnAt(text, offset);
-    return fail({
-      code: 'PB101',
-      file,
-      byteOffset: Buffer.byteLength(text.slice(0, offset), 'utf8'),
-      message: `${reason} at line ${line}, column ${column}`,
-      expected: 'a JSON document (RFC 8259: no comments, no trailing commas, no NaN)',
-      found: JSON.stringify(text.slice(offset, offset + 20)),
-      fix: 'export the model with a JSON serializer (e.g. Python json.dump with allow_nan=False)',
-    });
+    const excess = findDepthExcess(text, maxDepth);
+    if (excess !== undefined) throw new PibinnError(depthExceeded(text, file, excess, maxDepth));
+    syntaxError(text, file, (error as Error).message);
   }
+  const issues = checkJsonStructure(text, file, maxDepth);
+  if (issues.length > 0) throw new PibinnError(issues);
+  return value;
+}
+
+function syntaxError(text: string, file: string, nativeMessage: string): never {
+  if (text.startsWith('\ufeff')) {
+    fail({ code: 'PB101', file, byteOffset: 0, message: 'the file starts with a byte order mark (U+FEFF)', expected: 'a JSON document (RFC 8259: no byte order mark)', found: 'bytes 0xef 0xbb 0xbf', fix: 'save the file as UTF-8 without BOM' });
+  }
+  const { offset, reason } = locateSyntaxError(text, nativeMessage);
+  const { line, column } = lineColumnAt(text, offset);
+  return fail({
+    code: 'PB101',
+    file,
+    position: { line, column },
+    byteOffset: Buffer.byteLength(text.slice(0, offset), 'utf8'),
+    message: `${reason} at line ${line}, column ${column}`,
+    expected: 'a JSON document (RFC 8259: no comments, no trailing commas, no NaN)',
+    found: JSON.stringify(text.slice(offset, offset + 20)),
+    fix: 'export the model with a JSON serializer (e.g. Python json.dump with allow_nan=False)',
+  });
 }
 
 function locateSyntaxError(text: string, nativeMessage: string): { offset: number; reason: string } {

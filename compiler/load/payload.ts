@@ -4,9 +4,10 @@
  * Byte payloads (packed bits) are read whole: they are the O(nnz / 8) output anyway. Number
  * payloads are streamed in 1 MiB chunks, so a big float file never sits in memory.
  */
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { fail, type Diagnostic, type JsonPath } from '../../core/diagnostics/diagnostic.js';
+import { fail, PibinnError, type Diagnostic, type JsonPath } from '../../core/diagnostics/diagnostic.js';
+import { describeNonRegular } from '../io/regular-file.js';
 import { readAt, readNpyHeader, typedView, type NpyData, type NpyDtype } from '../io/npy.js';
 import { decodeBase64Exact } from './base64.js';
 import type { RawBytesPayload, RawNumbersPayload } from '../validate/raw-model.js';
@@ -37,6 +38,9 @@ export interface ValueStream {
 }
 
 const CHUNK_BYTES = 1 << 20;
+/** Bytes before a .npy header's dictionary: magic, version, and a 2-byte (format 1) or 4-byte length. */
+const NPY_PREAMBLE_V1 = 10;
+const NPY_PREAMBLE_V2 = 12;
 
 /** Reads a packed-bytes payload (base64, uint8 .npy or raw bytes) of exactly `expectedBytes` bytes. */
 export function readBytePayload(payload: RawBytesPayload, path: JsonPath, expectedBytes: number, what: string, ctx: PayloadContext): BytePayload {
@@ -47,7 +51,7 @@ export function readBytePayload(payload: RawBytesPayload, path: JsonPath, expect
   const file = openPayloadFile(payload.file, [...path, 'file'], ctx, 'uint8');
   try {
     if (file.dtype !== 'uint8') {
-      fail({ code: 'PB305', file: file.label, message: `${what}: packed bits must be a uint8 array`, expected: "dtype '|u1'", found: file.dtype, fix: 'save numpy.packbits(..., bitorder="little") as uint8' });
+      fail({ code: 'PB305', file: file.label, byteOffset: file.headerOffset, message: `${what}: packed bits must be a uint8 array`, expected: "dtype '|u1'", found: file.dtype, fix: 'save numpy.packbits(..., bitorder="little") as uint8' });
     }
     checkCount(file, expectedBytes, what, `${expectedBytes} bytes (packed bits)`);
     const bytes = readAt(file.fd, file.dataOffset, expectedBytes);
@@ -90,6 +94,8 @@ interface PayloadFile {
   readonly count: number;
   /** Bytes after the last whole element (negative when the file is shorter than its header says). */
   readonly strayBytes: number;
+  /** Where the count and dtype come from, for diagnostics: the .npy header's dictionary, or a raw file's end. */
+  readonly headerOffset: number;
 }
 
 /** Opens a payload file: .npy by header, anything else as raw little-endian bytes (uint8 for bits, float32 for values). */
@@ -98,18 +104,25 @@ function openPayloadFile(given: string, jsonPath: JsonPath, ctx: PayloadContext,
   const label = join(dirname(ctx.modelFile), given);
   let fd: number;
   try {
+    // Checked before opening: a FIFO would block the open, a directory would fail only at the first read.
+    const kind = describeNonRegular(statSync(real));
+    if (kind !== undefined) {
+      fail({ code: 'PB310', file: ctx.modelFile, jsonPath, message: `payload file ${label} is ${kind}`, expected: 'a regular file (.npy, or raw little-endian bytes)', found: kind, fix: 'point "file" at the payload file itself' });
+    }
     fd = openSync(real, 'r');
   } catch (error) {
+    if (error instanceof PibinnError) throw error;
     return fail({ code: 'PB303', file: ctx.modelFile, jsonPath, message: `cannot open payload file ${label} (${(error as NodeJS.ErrnoException).code})` });
   }
   try {
     const { size } = fstatSync(fd);
     if (extname(given).toLowerCase() === '.npy') {
       const header = readNpyHeader(fd, label);
-      return { fd, label, dtype: header.dtype, itemSize: header.itemSize, dataOffset: header.dataOffset, count: header.count, strayBytes: size - header.dataOffset - header.count * header.itemSize };
+      const headerOffset = header.version[0] === 1 ? NPY_PREAMBLE_V1 : NPY_PREAMBLE_V2;
+      return { fd, label, dtype: header.dtype, itemSize: header.itemSize, dataOffset: header.dataOffset, count: header.count, strayBytes: size - header.dataOffset - header.count * header.itemSize, headerOffset };
     }
     const itemSize = rawDtype === 'float32' ? 4 : 1;
-    return { fd, label, dtype: rawDtype, itemSize, dataOffset: 0, count: Math.floor(size / itemSize), strayBytes: size % itemSize };
+    return { fd, label, dtype: rawDtype, itemSize, dataOffset: 0, count: Math.floor(size / itemSize), strayBytes: size % itemSize, headerOffset: size };
   } catch (error) {
     closeSync(fd);
     throw error;
@@ -119,7 +132,7 @@ function openPayloadFile(given: string, jsonPath: JsonPath, ctx: PayloadContext,
 /** The element count must match exactly, and the file must hold exactly that much data. */
 function checkCount(file: PayloadFile, expected: number, what: string, expectedText: string): void {
   if (file.count !== expected) {
-    fail({ code: 'PB306', file: file.label, message: `${what}: the file holds ${file.count} elements`, expected: expectedText, found: `${file.count} elements` });
+    fail({ code: 'PB306', file: file.label, byteOffset: file.headerOffset, message: `${what}: the file holds ${file.count} elements`, expected: expectedText, found: `${file.count} elements` });
   }
   if (file.strayBytes < 0) truncated(file, file.strayBytes + file.count * file.itemSize);
   if (file.strayBytes > 0) {

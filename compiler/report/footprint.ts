@@ -7,6 +7,8 @@ import type { Diagnostic } from '../../core/diagnostics/diagnostic.js';
 import type { IRLayer, IRModel, ScalarOrVector, SignEncoding, StructureKind, TermSource, ThresholdKind } from '../../core/ir.js';
 import { estimateContraction, linearPartKey, type ContractionEstimate } from './contraction.js';
 import type { McuFootprintRow } from './mcu.js';
+import { formatFactor } from './numbers.js';
+import { provenanceOf, type Provenance } from './provenance.js';
 import type { RuntimeFootprint } from './runtime.js';
 import { BASELINE_FORMATS, GLOBAL_SCALE_BYTES, describeStructure, matrixStorage, type MatrixStorage } from './storage.js';
 
@@ -40,6 +42,8 @@ export interface FootprintReport {
   readonly mcu: readonly McuFootprintRow[] | null;
   /** PB801 / PB802 warnings; never errors: a report does not refuse a model. */
   readonly warnings: readonly Diagnostic[];
+  /** Tool version, model hash and date (provenance.ts). */
+  readonly provenance: Provenance;
 }
 
 export interface ModelSummary {
@@ -152,6 +156,8 @@ export interface FootprintOptions {
   readonly contractionIterations?: number;
   /** Total matrix-entry visits for all contraction estimates; default 3e8. */
   readonly contractionBudget?: number;
+  /** Default: provenanceOf(model), which writes the model's container to hash it. */
+  readonly provenance?: Provenance;
 }
 
 export function buildFootprint(model: IRModel, options: FootprintOptions = {}): FootprintReport {
@@ -183,6 +189,7 @@ export function buildFootprint(model: IRModel, options: FootprintOptions = {}): 
     runtime: null,
     mcu: null,
     warnings: [...quantizationWarnings(model, matrices), ...contractionWarnings(model, layers)],
+    provenance: options.provenance ?? provenanceOf(model),
   };
 }
 
@@ -347,7 +354,7 @@ function contractionWarnings(model: IRModel, layers: readonly LayerFootprint[]):
       jsonPath: ['layers', l.index],
       message: `layer ${l.index}: the linear part of the state update may expand (estimated ||J||_2 > 1), so errors in x can grow from layer to layer`,
       expected: '||J||_2 <= 1',
-      found: `${l.contraction.factor!.toPrecision(6)} (power iteration, ${l.contraction.iterations} iterations)`,
+      found: `${formatFactor(l.contraction.factor!)} (power iteration, ${l.contraction.iterations} iterations)`,
       fix: "this is a warning, the model is still compiled; if unintended, lower 'scale' or the gains, or use 'relax' < 1",
     }));
 }

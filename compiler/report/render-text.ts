@@ -9,7 +9,7 @@ export function renderText(report: FootprintReport): string {
     out.push('', section.title, '-'.repeat(section.title.length));
     section.blocks.forEach((block, i) => {
       if (i > 0) out.push('');
-      out.push(...renderBlock(block));
+      for (const line of renderBlock(block)) out.push(line);
     });
   }
   return `${out.join('\n')}\n`;

@@ -4,6 +4,7 @@
  */
 import { formatDiagnostic } from '../../core/diagnostics/diagnostic.js';
 import type { FootprintReport, LayerFootprint, MatrixFootprint } from './footprint.js';
+import { formatBytes, formatFactor, formatInt, formatKiB, formatPercent, formatRatio, formatReal } from './numbers.js';
 
 export type Align = 'left' | 'right';
 
@@ -19,6 +20,8 @@ export type Block =
   | { readonly kind: 'notes'; readonly lines: readonly string[] };
 
 export interface Section {
+  /** Stable name (`matrices`, `runtime`, ...) for renderers that add to a section, e.g. the HTML charts. */
+  readonly id: string;
   readonly title: string;
   readonly blocks: readonly Block[];
 }
@@ -41,6 +44,7 @@ export function reportSections(report: FootprintReport): Section[] {
     runtimeSection(report),
     ...mcuSection(report),
     warningsSection(report),
+    provenanceSection(report),
   ];
 }
 
@@ -60,7 +64,7 @@ function modelSection(report: FootprintReport): Section {
     ],
   );
   if (m.metadata !== null) fields.push(['metadata', metadataPreview(m.metadata)]);
-  return { title: 'Model', blocks: [{ kind: 'fields', fields }] };
+  return { id: 'model', title: 'Model', blocks: [{ kind: 'fields', fields }] };
 }
 
 function metadataPreview(metadata: unknown): string {
@@ -89,6 +93,7 @@ function matricesSection(report: FootprintReport): Section {
     ]),
   };
   return {
+    id: 'matrices',
     title: 'Matrices',
     blocks: [
       { kind: 'table', table },
@@ -134,7 +139,7 @@ function layersSection(report: FootprintReport): Section {
       thresholdText(l),
       formatInt(l.nnzTouched),
       formatInt(l.parameterBytes),
-      l.contraction.factor === null ? 'skipped' : formatReal(l.contraction.factor),
+      l.contraction.factor === null ? 'skipped' : formatFactor(l.contraction.factor),
       String(l.contraction.iterations),
     ]),
   };
@@ -144,7 +149,7 @@ function layersSection(report: FootprintReport): Section {
     '||J|| est. = spectral norm of the linear part of the state update, by power iteration (approaches it from below); > 1 means errors may grow (PB801); skipped = the layer is too large for the work budget (--contraction-budget).',
   ];
   if (report.readout !== null) notes.unshift(`readout: ${report.readout.matrix}*x, ${formatInt(report.readout.nnzTouched)} adds.`);
-  return { title: 'Layers', blocks: [{ kind: 'table', table }, { kind: 'notes', lines: notes }] };
+  return { id: 'layers', title: 'Layers', blocks: [{ kind: 'table', table }, { kind: 'notes', lines: notes }] };
 }
 
 function thresholdText(l: LayerFootprint): string {
@@ -167,7 +172,7 @@ function totalsSection(report: FootprintReport): Section {
     ['bits per stored weight', t.bitsPerStoredWeight === null ? '-' : formatReal(t.bitsPerStoredWeight)],
     ['adds per inference', formatInt(t.addsPerInference)],
   ];
-  return { title: 'Totals', blocks: [{ kind: 'fields', fields }] };
+  return { id: 'totals', title: 'Totals', blocks: [{ kind: 'fields', fields }] };
 }
 
 function comparisonSection(report: FootprintReport): Section {
@@ -177,6 +182,7 @@ function comparisonSection(report: FootprintReport): Section {
     rows: report.storageComparison.map((c) => [c.format, formatInt(c.bytes), formatKiB(c.bytes), `${formatRatio(c.ratioToPibinn)}x`, c.description]),
   };
   return {
+    id: 'comparison',
     title: 'Weight storage comparison',
     blocks: [
       { kind: 'table', table },
@@ -193,7 +199,7 @@ function memorySection(report: FootprintReport): Section {
     rows: [
       ['weights (ro)', formatInt(mem.weightsBytes), formatKiB(mem.weightsBytes)],
       ['activations (rw)', formatInt(mem.activationsBytes), formatKiB(mem.activationsBytes)],
-      ['ram (total)', formatInt(mem.ramBytes), formatKiB(mem.ramBytes)],
+      ['weights + activations', formatInt(mem.ramBytes), formatKiB(mem.ramBytes)],
     ],
   };
   const buffers: Table = {
@@ -201,25 +207,79 @@ function memorySection(report: FootprintReport): Section {
     align: ['left', 'right', 'right'],
     rows: mem.activations.map((b) => [b.name, formatInt(b.elements), formatInt(b.bytes)]),
   };
+  const byTarget: Table = {
+    headers: ['target', 'RAM (B)', 'KiB', 'which figure'],
+    align: ['left', 'right', 'right', 'left'],
+    rows: ramByTarget(report).map((r) => [r.target, r.bytes === null ? '-' : formatInt(r.bytes), r.bytes === null ? '-' : formatKiB(r.bytes), r.meaning]),
+  };
   return {
+    id: 'memory',
     title: 'Memory',
     blocks: [
       { kind: 'table', table: summary },
       { kind: 'table', table: buffers },
-      { kind: 'notes', lines: ['weights = PIBiNN weights + layer parameters; ram (total) = weights + activations, as when weights live in WASM linear memory.'] },
+      { kind: 'table', table: byTarget },
+      { kind: 'notes', lines: ['weights = PIBiNN weights + layer parameters. Each target needs a different amount of RAM: the table above says which figure applies where.'] },
     ],
+  };
+}
+
+/** One RAM figure per target, with what it counts: the report shows three, and they answer different questions. */
+export interface RamFigure {
+  readonly target: string;
+  /** Null when that target was not built or measured. */
+  readonly bytes: number | null;
+  readonly meaning: string;
+}
+
+export function ramByTarget(report: FootprintReport): RamFigure[] {
+  const figures: RamFigure[] = [
+    {
+      target: 'any runtime (model data)',
+      bytes: report.memory.ramBytes,
+      meaning: 'weights + float32 activations: the least a runtime that keeps its weights in RAM needs; a lower bound, not a build',
+    },
+    report.runtime === null
+      ? { target: 'WebAssembly (specialized build)', bytes: null, meaning: 'not built: `pibinn-compile build` gives the exact linear memory' }
+      : {
+          target: 'WebAssembly (specialized build)',
+          bytes: report.runtime.linearMemoryBytes,
+          meaning: `the declared linear memory (${report.runtime.memoryPages} x 64 KiB pages, batch of ${report.runtime.maxBatch}): what a browser, Node or wasm3 host allocates`,
+        },
+  ];
+  const flash = (report.mcu ?? []).filter((r) => r.variant === 'pibinn-flash');
+  if (flash.length === 0) {
+    figures.push({ target: 'Cortex-M (MCU target)', bytes: null, meaning: 'not measured: `pibinn-compile build --target mcu --measure` gives it' });
+  }
+  for (const row of flash) {
+    figures.push({ target: `Cortex-M, ${row.variant} on ${row.board}`, bytes: row.ramBytes, meaning: 'measured: model data + bss + stack; the weights stay in flash' });
+  }
+  return figures;
+}
+
+function provenanceSection(report: FootprintReport): Section {
+  const p = report.provenance;
+  const fields: [string, string][] = [
+    ['tool', `${p.tool} ${p.toolVersion}`],
+    ['model hash', p.modelHash ?? 'none (the model has no container: over 2 GiB, or refused by the container format)'],
+    ['date', `${p.date} (${p.dateSource === 'SOURCE_DATE_EPOCH' ? 'SOURCE_DATE_EPOCH' : 'time of the run'})`],
+  ];
+  return {
+    id: 'provenance',
+    title: 'Provenance',
+    blocks: [{ kind: 'fields', fields }, { kind: 'notes', lines: ['model hash = SHA-256 of the model\'s .pibinn container (sha256sum <name>.pibinn gives the same).'] }],
   };
 }
 
 function warningsSection(report: FootprintReport): Section {
   const lines = report.warnings.length === 0 ? ['none'] : report.warnings.map((d) => formatDiagnostic(d));
-  return { title: `Warnings (${report.warnings.length})`, blocks: [{ kind: 'notes', lines }] };
+  return { id: 'warnings', title: `Warnings (${report.warnings.length})`, blocks: [{ kind: 'notes', lines }] };
 }
 
 function runtimeSection(report: FootprintReport): Section {
   const runtime = report.runtime;
   if (runtime === null) {
-    return { title: 'Runtime', blocks: [{ kind: 'notes', lines: ['Runtime: not built (`pibinn-compile build` adds code bytes, linear memory and every buffer)'] }] };
+    return { id: 'runtime', title: 'Runtime', blocks: [{ kind: 'notes', lines: ['Runtime: not built (`pibinn-compile build` adds code bytes, linear memory and every buffer)'] }] };
   }
   const builds: Table = {
     headers: ['build', '.wasm (B)', 'code (B)', 'data (B)'],
@@ -232,7 +292,7 @@ function runtimeSection(report: FootprintReport): Section {
     rows: runtime.buffers.map((b) => [b.name, b.region, formatInt(b.offset), formatInt(b.bytes), String(b.alignment)]),
   };
   const fields: [string, string][] = [
-    ['linear memory', `${runtime.memoryPages} x 64 KiB pages = ${formatBytes(runtime.linearMemoryBytes)} (the RAM the module needs)`],
+    ['linear memory', `${runtime.memoryPages} x 64 KiB pages = ${formatBytes(runtime.linearMemoryBytes)} (the RAM a WebAssembly host allocates for this module)`],
     ['used by buffers', formatBytes(runtime.usedBytes)],
     ['max batch', formatInt(runtime.maxBatch)],
   ];
@@ -249,6 +309,7 @@ function runtimeSection(report: FootprintReport): Section {
     rows: runtime.kernels.map((k) => [k.matrix, k.simd, k.scalar, k.bitLayout, formatInt(k.tableBytes), k.reason]),
   };
   return {
+    id: 'runtime',
     title: `Runtime (${runtime.kind} WebAssembly)`,
     blocks: [{ kind: 'table', table: builds }, { kind: 'fields', fields }, { kind: 'table', table: kernels }, { kind: 'table', table: buffers }],
   };
@@ -277,30 +338,5 @@ function mcuSection(report: FootprintReport): Section[] {
     'Measured in the example firmware under QEMU (-icount shift=0: instruction counts, deterministic). flash = model code + constants; RAM = model data + bss (arena, buffers, runtime) + measured stack.',
     'image = arm-none-eabi-size of the whole firmware (model + harness + newlib). See docs/mcu.md for which boards these numbers fit.',
   ];
-  return [{ title: 'MCU (Cortex-M, emulated)', blocks: [{ kind: 'table', table }, { kind: 'notes', lines: notes }] }];
-}
-
-function formatInt(n: number): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: 0 });
-}
-
-function formatKiB(bytes: number): string {
-  return (bytes / 1024).toFixed(2);
-}
-
-function formatBytes(bytes: number): string {
-  return bytes < 1024 ? `${formatInt(bytes)} B` : `${formatInt(bytes)} B (${formatKiB(bytes)} KiB)`;
-}
-
-/** Four significant digits, without exponent noise for ordinary magnitudes. */
-function formatReal(x: number): string {
-  return Number(x.toPrecision(4)).toString();
-}
-
-function formatPercent(fraction: number): string {
-  return `${formatReal(100 * fraction)}%`;
-}
-
-function formatRatio(ratio: number): string {
-  return ratio >= 100 ? formatInt(ratio) : ratio.toFixed(2);
+  return [{ id: 'mcu', title: 'MCU (Cortex-M, emulated)', blocks: [{ kind: 'table', table }, { kind: 'notes', lines: notes }] }];
 }

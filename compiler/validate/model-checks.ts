@@ -12,7 +12,23 @@ export function checkModel(raw: RawModel, file: string, limits: Limits, allowUnu
   const limitIssues = checkSizes(raw, file, limits);
   // Everything below trusts the sizes; beyond the limits the numbers are not worth checking.
   if (limitIssues.length > 0) return limitIssues;
-  return [...checkUses(raw, file, allowUnused), ...checkVectorLengths(raw, file)];
+  return [...checkUses(raw, file, allowUnused), ...checkVectorLengths(raw, file), ...checkMagnitudes(raw, file)];
+}
+
+/** Each weight's magnitude, scale * gain, must be a finite double, or not even the float64 reference can run the model. */
+function checkMagnitudes(raw: RawModel, file: string): Diagnostic[] {
+  return Object.entries(raw.matrices)
+    .filter(([, m]) => !Number.isFinite(raw.scale * (m.gain ?? 1)))
+    .map(([id, m]) => ({
+      code: 'PB105',
+      severity: 'error',
+      file,
+      jsonPath: ['matrices', id, 'gain'],
+      message: `matrix "${id}": its weights scale * gain = ${raw.scale} * ${m.gain} overflow a double`,
+      expected: `scale * gain <= ${Number.MAX_VALUE}`,
+      found: String(raw.scale * (m.gain ?? 1)),
+      fix: 'check the exporter: a gain this large is no trained value',
+    }));
 }
 
 function checkSizes(raw: RawModel, file: string, limits: Limits): Diagnostic[] {

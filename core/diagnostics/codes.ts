@@ -20,6 +20,8 @@ export const DIAGNOSTIC_CODES = {
   PB107: 'not a pibinn model',
   PB108: 'unsupported format version',
   PB109: 'invalid value',
+  PB110: 'duplicate key',
+  PB111: 'invalid text encoding',
 
   PB201: 'reference to an undefined matrix',
   PB202: 'matrix dimensions do not fit',
@@ -40,6 +42,7 @@ export const DIAGNOSTIC_CODES = {
   PB307: 'padding bits are not zero',
   PB308: 'nonzero value outside the structure',
   PB309: 'non-finite value in payload',
+  PB310: 'payload path is not a regular file',
 
   PB401: 'model exceeds an implementation limit',
 
@@ -55,10 +58,12 @@ export const DIAGNOSTIC_CODES = {
   PB603: 'generated module failed its self-test',
   PB604: 'required external tool not found',
   PB605: 'external tool failed',
+  PB606: 'parameter out of float32 range',
 
   PB801: 'state update may not be a contraction',
   PB802: 'large quantization error',
   PB803: 'matrix has no existing entries',
+  PB804: 'parameter overflows float32',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -16,6 +16,11 @@ export interface Diagnostic {
   /** The file the problem is in (model.json, an external payload, a container). */
   readonly file: string;
   readonly jsonPath?: JsonPath;
+  /**
+   * 1-based line and column in `file`, when the producer knows them better than a SourceLocator
+   * would (a duplicate key's second occurrence, a byte that is not UTF-8); wins over the locator.
+   */
+  readonly position?: { readonly line: number; readonly column: number };
   readonly byteOffset?: number;
   readonly message: string;
   readonly expected?: string;
@@ -62,15 +67,55 @@ export type SourceLocator = (path: JsonPath) => { line: number; column: number }
  */
 export function formatDiagnostic(d: Diagnostic, locate?: SourceLocator): string {
   let where = d.file;
-  if (d.jsonPath !== undefined) {
-    const position = locate?.(d.jsonPath);
-    if (position) where += `:${position.line}:${position.column}`;
-    where += `: ${renderJsonPath(d.jsonPath)}`;
-  }
+  const position = positionOf(d, locate);
+  if (position) where += `:${position.line}:${position.column}`;
+  if (d.jsonPath !== undefined) where += `: ${renderJsonPath(d.jsonPath)}`;
   if (d.byteOffset !== undefined) where += `: byte ${d.byteOffset}`;
   let text = `${where}: ${d.severity} ${d.code} (${DIAGNOSTIC_CODES[d.code]}): ${d.message}`;
   if (d.expected !== undefined) text += `; expected ${d.expected}`;
   if (d.found !== undefined) text += `, found ${d.found}`;
   if (d.fix !== undefined) text += `. Fix: ${d.fix}`;
   return text;
+}
+
+/** Where a diagnostic points in its file: its own position, else its JSON path through the locator. */
+export function positionOf(d: Diagnostic, locate?: SourceLocator): { line: number; column: number } | undefined {
+  if (d.position !== undefined) return d.position;
+  return d.jsonPath === undefined ? undefined : locate?.(d.jsonPath);
+}
+
+/** A diagnostic as one JSON object (the CLI's --json diagnostics): every key present, null when absent. */
+export interface DiagnosticJson {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  /** The code's short title, as in `error PB205 (blocks overlap)`. */
+  readonly title: string;
+  readonly file: string;
+  readonly line: number | null;
+  readonly column: number | null;
+  /** Rendered, e.g. `$.matrices.B.structure.blocks[2]`. */
+  readonly jsonPath: string | null;
+  readonly byteOffset: number | null;
+  readonly message: string;
+  readonly expected: string | null;
+  readonly found: string | null;
+  readonly fix: string | null;
+}
+
+export function diagnosticToJson(d: Diagnostic, locate?: SourceLocator): DiagnosticJson {
+  const position = positionOf(d, locate);
+  return {
+    code: d.code,
+    severity: d.severity,
+    title: DIAGNOSTIC_CODES[d.code],
+    file: d.file,
+    line: position?.line ?? null,
+    column: position?.column ?? null,
+    jsonPath: d.jsonPath === undefined ? null : renderJsonPath(d.jsonPath),
+    byteOffset: d.byteOffset ?? null,
+    message: d.message,
+    expected: d.expected ?? null,
+    found: d.found ?? null,
+    fix: d.fix ?? null,
+  };
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { wasmSectionSizes } from '../../codegen/wasm-sections.js';
+import { renderHtml } from '../../compiler/report/render-html.js';
 import { main } from '../../cli/main.js';
 import schema from '../../schema/footprint-report.schema.json' with { type: 'json' };
 import { CONFORMANCE_DIR } from '../support/conformance.js';
@@ -20,10 +21,11 @@ describe('pibinn-compile build', () => {
     expect(code).toBe(0);
     const name = 'c-tied-gain';
     expect(readdirSync(dir).sort()).toEqual(
-      [`${name}.d.ts`, `${name}.h`, `${name}.js`, `${name}.pibinn`, `${name}.report.json`, `${name}.scalar.wasm`, `${name}.simd.wasm`].sort(),
+      [`${name}.d.ts`, `${name}.h`, `${name}.js`, `${name}.pibinn`, `${name}.report.html`, `${name}.report.json`, `${name}.scalar.wasm`, `${name}.simd.wasm`].sort(),
     );
     const report = JSON.parse(out.join('\n'));
     expect(JSON.parse(readFileSync(join(dir, `${name}.report.json`), 'utf8'))).toEqual(report);
+    expect(readFileSync(join(dir, `${name}.report.html`), 'utf8')).toBe(renderHtml(report));
     expect(new Ajv({ strict: true, allowUnionTypes: true }).validate(schema, report)).toBe(true);
 
     const runtime = report.runtime;

@@ -4,7 +4,7 @@
  * CI installs flatc (flatbuffers-compiler); without it these tests fail rather than skip.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,5 +61,18 @@ describe('schema/pibinn.fbs and flatc', () => {
     for (const name of names(fresh)) {
       expect(readFileSync(join(committed, name), 'utf8'), `${name} is stale: run \`npm run gen:fbs\``).toBe(readFileSync(join(fresh, name), 'utf8'));
     }
+  });
+
+  it("docs/container.md's flatc command decodes into its own folder and leaves a model.json in the current folder alone", () => {
+    requireFlatc();
+    const command = /`(flatc [^`]+)`/.exec(readFileSync(join(ROOT, 'docs', 'container.md'), 'utf8'))![1].split(' ');
+    const cwd = mkdtempSync(join(scratch, 'docs-'));
+    mkdirSync(join(cwd, 'schema'));
+    copyFileSync(join(ROOT, 'schema', 'pibinn.fbs'), join(cwd, 'schema', 'pibinn.fbs'));
+    writeFileSync(join(cwd, 'model.pibinn'), writeContainer(allFeaturesModel()));
+    writeFileSync(join(cwd, 'model.json'), 'the user\'s model');
+    execFileSync(FLATC, command.slice(1), { cwd });
+    expect(readFileSync(join(cwd, 'model.json'), 'utf8')).toBe('the user\'s model');
+    expect(JSON.parse(readFileSync(join(cwd, 'decoded', 'model.json'), 'utf8')).name).toBe(allFeaturesModel().name);
   });
 });

@@ -40,12 +40,17 @@ function table(results: readonly McuMeasurement[]): string {
 
 describe('MCU firmware under QEMU (mps2-an386 Cortex-M4F, mps2-an385 Cortex-M3)', () => {
   let results: McuMeasurement[] = [];
+  const progress: string[] = [];
   beforeAll(async () => {
     const { model } = loadModel(join(EXAMPLE, 'model.json'));
     const inputs = Float32Array.from(parseNpy(readFileSync(join(EXAMPLE, 'inputs.npy')), 'inputs.npy').data);
-    results = await measureMcu(model, { workDir: work, inputs, count: VECTORS });
+    results = await measureMcu(model, { workDir: work, inputs, count: VECTORS, onProgress: (r) => progress.push(`${r.index}/${r.total} ${r.board} ${r.variant}`) });
     console.log(table(results));
   }, 300_000);
+
+  it('reports progress before each of its QEMU runs (the CLI shows it on a terminal)', () => {
+    expect(progress).toEqual(results.map((r, i) => `${i + 1}/${results.length} ${r.board} ${r.variant}`));
+  });
 
   it('runs ista-rademacher within tolerance on both boards, with the footprint and cost of each variant', () => {
 

@@ -32,7 +32,7 @@ describe('contraction estimate', () => {
     expect(report.layers[0].contraction.iterations).toBe(30);
     expect(report.warnings).toHaveLength(1);
     expect(report.warnings[0]).toMatchObject({ code: 'PB801', severity: 'warning', file: 'contraction', jsonPath: ['layers', 0] });
-    expect(report.warnings[0].found).toMatch(/^1\.80000 /);
+    expect(report.warnings[0].found).toBe('1.8 (power iteration, 30 iterations)');
   });
 
   it('residual form, rectangular A: J = skip I - gain * W A is diagonal with known entries', () => {

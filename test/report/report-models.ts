@@ -1,4 +1,5 @@
 /** Models shared by the report tests. */
+import type { FootprintReport } from '../../compiler/report/footprint.js';
 import type { IRModel } from '../../core/ir.js';
 import { makeLayer, makeMatrix, makeModel, maskStructure, seededRandom } from '../reference/ir-fixtures.js';
 
@@ -27,5 +28,36 @@ export function richModel(): IRModel {
     }),
     description: 'a model with every optional part',
     metadata: { dataset: 'synthetic', epochs: [20, 24] },
+  };
+}
+
+/** A report with a built runtime and measured MCU rows (hand-made, as a build would fill them). */
+export function builtReport(base: FootprintReport): FootprintReport {
+  return {
+    ...base,
+    runtime: {
+      kind: 'specialized',
+      builds: [{ flavor: 'simd', wasmBytes: 34868, codeBytes: 13999, dataBytes: 20679 }],
+      memoryPages: 2,
+      linearMemoryBytes: 131072,
+      maxBatch: 8,
+      buffers: [
+        { name: 'signs:A', region: 'weights', offset: 16, bytes: 4104, alignment: 16 },
+        { name: 'signs:W', region: 'weights', offset: 4128, bytes: 4104, alignment: 16 },
+        { name: 'state:x', region: 'state', offset: 8240, bytes: 2048, alignment: 16 },
+        { name: 'scratch:z', region: 'scratch', offset: 10288, bytes: 2048, alignment: 16 },
+        { name: 'input', region: 'input', offset: 12336, bytes: 8192, alignment: 16 },
+        { name: 'output', region: 'output', offset: 20528, bytes: 16384, alignment: 16 },
+      ],
+      kernels: [{ matrix: 'A', simd: 'lut8', scalar: 'lut4', bitLayout: 'canonical', tableBytes: 16384, reason: 'rows share tables' }],
+      usedBytes: 36912,
+      activations: null,
+    },
+    mcu: ['an386', 'an385'].flatMap((board) =>
+      ['pibinn-flash', 'dense-c'].map((variant) => ({
+        board, variant, maxRelativeL2: 1.4e-7, instructionsPerInference: 12e6, codeBytes: 6500, constantsBytes: 11200,
+        flashBytes: 17700, ramBytes: variant === 'dense-c' ? 8300 : 9200, arenaBytes: variant === 'dense-c' ? null : 8400, stackBytes: 300, image: { text: 60000, data: 200, bss: 12000 },
+      })),
+    ),
   };
 }
