@@ -7,7 +7,8 @@
  * a helper that is late, asleep or descheduled only leaves more chunks to the main thread.
  *
  * The job record (JOB_BYTES at `job`, i32 fields): 0 seq, bumped per job (the helper waits on
- * it); 8 helper: 1 while helper_loop runs; 12 stop: set by the host to end helper_loop (which
+ * it); 8 helper: 1 while helper_loop runs, 0 once it returned, HELPER_FAILED once the host saw
+ * it fail (a trap, or its worker gone); 12 stop: set by the host to end helper_loop (which
  * then also bumps seq and notifies it, so a helper about to sleep wakes); 16 product; 20 z;
  * 24 v; 28 coef (f32); 32 signs; 36 id: the job's seq, for the helper's table bookkeeping;
  * 40 claim: (chunks << 8) | next chunk; 44 finished: chunks done; 48 chunks the helper has run
@@ -17,6 +18,9 @@
  * chunk is finished.
  */
 export const JOB_BYTES: i32 = 64;
+
+/** The helper field once the helper thread failed: the host stores it (runtime/threaded.ts). */
+export const HELPER_FAILED: i32 = -1;
 
 /** Spins of the helper on seq before it sleeps in memory.atomic.wait32: products of one inference come microseconds apart. */
 const SPINS: i32 = 1 << 14;
@@ -60,9 +64,17 @@ const SPINS: i32 = 1 << 14;
   atomic.add<i32>(job + 48, 1);
 }
 
-/** Waits (spinning: a browser's main thread may not block) until all `chunks` of the job are finished. */
-@inline export function awaitChunks(job: usize, chunks: i32): void {
-  while (atomic.load<i32>(job, 44) != chunks) {}
+/**
+ * Waits (spinning: a browser's main thread may not block) until all `chunks` of the job are
+ * finished, or the helper is no longer running: a helper that failed with a chunk claimed never
+ * finishes it. Returns whether every chunk finished; when not, the product is incomplete and the
+ * host, which reads the helper field after each call, throws.
+ */
+@inline export function awaitChunks(job: usize, chunks: i32): bool {
+  while (atomic.load<i32>(job, 44) != chunks) {
+    if (atomic.load<i32>(job, 8) != 1) return atomic.load<i32>(job, 44) == chunks;
+  }
+  return true;
 }
 
 @inline export function helperStart(job: usize): i32 {

@@ -5,6 +5,7 @@
  * calling thread spins while it waits for the helper's half. Results are bit for bit those of the
  * single-threaded SIMD build. Needs SharedArrayBuffer (in browsers: a cross-origin isolated page).
  */
+import { PibinnError } from '../core/diagnostics/diagnostic.js';
 import { type PibinnModel, wrapModule } from './session.js';
 import { readSource, type ByteSource } from './source.js';
 import { startWorker } from './worker-host.js';
@@ -25,16 +26,23 @@ export interface ThreadedModel extends PibinnModel {
 const SEQ = 0;
 const HELPER = 2;
 const STOP = 3;
+/** The helper field's value once the helper failed (runtime-as/threads.ts HELPER_FAILED). */
+const HELPER_FAILED = -1;
 
+/**
+ * The helper marks its own failure in the job record before reporting it: the calling thread may
+ * be spinning inside `infer` for a chunk the helper will never finish, and reads only memory.
+ */
 const HELPER_SOURCE = `
 const nodePort = globalThis.WorkerGlobalScope ? null : (await import('node:worker_threads')).parentPort;
 const post = (message) => (nodePort ?? globalThis).postMessage(message);
-const onInit = ({ module, memory }) => {
+const onInit = ({ module, memory, job }) => {
   try {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     instance.exports.helper_loop();
     post({ stopped: true });
   } catch (error) {
+    Atomics.store(new Int32Array(memory.buffer, job, 16), ${HELPER}, ${HELPER_FAILED});
     post({ error: String(error) });
   }
 };
@@ -53,14 +61,22 @@ export async function loadThreaded(source: ByteSource, options: ThreadedOptions 
   const module = await WebAssembly.compile(bytes);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  const job = new Int32Array(memory.buffer, (instance.exports.job_ptr as () => number)(), 16);
+  const jobPtr = (instance.exports.job_ptr as () => number)();
+  const job = new Int32Array(memory.buffer, jobPtr, 16);
   const helper = await startWorker(HELPER_SOURCE);
   let failure: Error | undefined;
+  let cause: string | undefined;
+  const helperFailed = (reason: string) => {
+    cause ??= reason;
+    // So that the module stops posting jobs and a caller spinning on a chunk gives up.
+    Atomics.store(job, HELPER, HELPER_FAILED);
+    failure ??= threadError(name, reason);
+  };
   helper.listen((data) => {
     const reply = data as { error?: string };
-    if (reply.error !== undefined) failure = new Error(`${name}: helper thread failed: ${reply.error}`);
-  }, (error) => void (failure = error));
-  helper.post({ module, memory });
+    if (reply.error !== undefined) helperFailed(reply.error);
+  }, (error) => helperFailed(error.message));
+  helper.post({ module, memory, job: jobPtr });
   const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
   while (Atomics.load(job, HELPER) !== 1) {
     if (failure !== undefined || Date.now() > deadline) {
@@ -70,6 +86,25 @@ export async function loadThreaded(source: ByteSource, options: ThreadedOptions 
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   const model = wrapModule(instance.exports, name, 'specialized', 'simd');
+  /** Throws once the helper failed, whether its message arrived (`failure`) or only its mark in memory. */
+  const checkHelper = () => {
+    if (failure === undefined && Atomics.load(job, HELPER) === HELPER_FAILED) failure = threadError(name, cause ?? 'it trapped (its message has not arrived yet)');
+    if (failure !== undefined) throw failure;
+  };
+  // Checked before a call (a helper lost since the last one) and after (lost during it: the
+  // outputs may miss the rows of its chunk, so they are not returned).
+  const infer = (input: ArrayLike<number>) => {
+    checkHelper();
+    const output = model.infer(input);
+    checkHelper();
+    return output;
+  };
+  const inferBatch = (inputs: ArrayLike<number>, count?: number) => {
+    checkHelper();
+    const outputs = model.inferBatch(inputs, count); // batches of one are split too
+    checkHelper();
+    return outputs;
+  };
   let closed = false;
   async function close(): Promise<void> {
     if (closed) return;
@@ -81,7 +116,15 @@ export async function loadThreaded(source: ByteSource, options: ThreadedOptions 
     while (Atomics.load(job, HELPER) === 1 && failure === undefined) await new Promise((resolve) => setTimeout(resolve, 1));
     await helper.terminate();
   }
-  return { ...model, close };
+  return { ...model, infer, inferBatch, close };
+}
+
+function threadError(name: string, reason: string): PibinnError {
+  return new PibinnError({
+    code: 'PB701', severity: 'error', file: name,
+    message: `the helper thread failed: ${reason}`,
+    fix: 'load the model again with loadThreaded, or run it on one thread with loadSpecialized',
+  });
 }
 
 /**
