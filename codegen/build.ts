@@ -11,7 +11,7 @@ import type { IRModel } from '../core/ir.js';
 import { compileAssemblyScript, type Flavor, threadFlags } from './compile-as.js';
 import { embedConstants } from './embed-constants.js';
 import { emitHeader } from './emit-header.js';
-import { emitLoader, emitLoaderTypes } from './emit-loader.js';
+import { emitLoader, emitLoaderTypes, loaderFile, loaderTypesFile } from './emit-loader.js';
 import { emitModuleSource } from './emit-module.js';
 import { defaultMaxBatch, type MemoryLayout, planMemory } from './layout.js';
 import { runtimeSources } from './runtime-sources.js';
@@ -125,7 +125,7 @@ export async function buildModel(model: IRModel, options: BuildOptions): Promise
   const built = await buildModelInMemory(model, options);
   await mkdir(options.outDir, { recursive: true });
   const path = (suffix: string): string => join(options.outDir, `${model.name}${suffix}`);
-  const files: BuildResult['files'] = { loader: path('.js'), types: path('.d.ts'), header: path('.h') };
+  const files: BuildResult['files'] = { loader: join(options.outDir, loaderFile(model.name)), types: join(options.outDir, loaderTypesFile(model.name)), header: path('.h') };
   const wasmBytes: BuildResult['wasmBytes'] = {};
   for (const kind of [...ALL_FLAVORS, 'threads'] as const) {
     const bytes = built.wasm[kind];

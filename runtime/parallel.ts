@@ -42,13 +42,7 @@ export interface ParallelModel extends Omit<PibinnModel, 'infer' | 'inferBatch' 
 type Metadata = Omit<PibinnModel, 'infer' | 'inferBatch' | 'exports'>;
 
 /** Atomics.waitAsync is ES2024 (Node >= 16, Chromium, Safari 16.4): not in this project's lib. */
-type WaitAsync = (array: Int32Array, index: number, value: number, timeoutMs?: number) => { async: false; value: string } | { async: true; value: Promise<string> };
-
-/**
- * The main thread re-reads the job counter at least this often: a test run once hung for 60 s
- * waiting on a wake-up that never came (Node 20), so a missed notify now costs 20 ms, not forever.
- */
-const WAKE_UP_POLL_MS = 20;
+type WaitAsync = (array: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 
 export async function loadParallel(source: ParallelSource, options: ParallelOptions = {}): Promise<ParallelModel> {
   const workers = options.workers ?? globalThis.navigator?.hardwareConcurrency ?? 2;
@@ -78,7 +72,7 @@ export async function loadParallel(source: ParallelSource, options: ParallelOpti
       if (reply.ready) resolve();
       else reject(new Error(`${meta.name}: inference worker ${index} failed to start: ${reply.error}`));
     }, (error) => (reject(error), fail(error)));
-    handle.post({ module, container, control: control.buffer, errors, inputs: inputs.buffer, outputs: outputs.buffer, index, inputSize: meta.inputSize, outputSize: meta.outputSize });
+    handle.post({ module, container, control: control.buffer, errors, inputs: inputs.buffer, outputs: outputs.buffer, index, inputSize: meta.inputSize, outputSize: meta.outputSize, name: meta.name });
   }));
   const terminate = () => Promise.all(handles.map((h: WorkerHandle) => h.terminate())).then(() => undefined);
   try {
@@ -90,6 +84,9 @@ export async function loadParallel(source: ParallelSource, options: ParallelOpti
 
   /** Runs `count` <= capacity inputs already in the shared input buffer. */
   async function round(count: number): Promise<void> {
+    // Checked in the same tick as failPending is set below, so a worker lost between two rounds
+    // of one call rejects it instead of leaving it waiting for that worker.
+    if (failure !== undefined) throw failure;
     for (let w = 0; w < workers; w++) {
       const first = Math.floor((w * count) / workers);
       control[FIRST_SLOT + SLOT_INTS * w] = first;
@@ -114,7 +111,8 @@ export async function loadParallel(source: ParallelSource, options: ParallelOpti
 
   async function allDone(): Promise<void> {
     for (let left = Atomics.load(control, REMAINING); left !== 0; left = Atomics.load(control, REMAINING)) {
-      const wait = waitAsync!(control, REMAINING, left, WAKE_UP_POLL_MS);
+      // Woken or not, the loop re-reads the counter: a notify may be the previous round's.
+      const wait = waitAsync!(control, REMAINING, left);
       if (wait.async) await wait.value;
     }
   }
