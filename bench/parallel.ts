@@ -1,5 +1,5 @@
 /**
- * `node dist/bench/parallel.js`: the multi-core option (runtime/parallel.ts) against one thread
+ * `npm run bench:parallel` (dist-dev/bench/parallel.js): the multi-core option (runtime/parallel.ts) against one thread
  * and ONNX Runtime Node with 2 threads, on the models where batch parallelism matters (dense
  * n = 1024 / 4096, 64 x 64 blocks n = 4096), and the batch size from which 2 workers win.
  * One thread is timed two ways: the bare infer_batch call (inputs already in linear memory, as in
