@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { useFileReader } from './source.js';
 import { useWorkerStarter, type WorkerHandle } from './worker-host.js';
 
-function startNodeWorker(source: string): WorkerHandle {
+export function startNodeWorker(source: string): WorkerHandle {
   const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`));
   let terminating = false;
   return {

@@ -14,6 +14,7 @@ import { type BuildChoice } from './select-build.js';
 import { type PibinnModel, wrapModule } from './session.js';
 import { readSource, type ByteSource } from './source.js';
 import { specializedBuild, type SpecializedSources } from './specialized.js';
+import { threadError } from './thread-error.js';
 import { startWorker, type WorkerHandle } from './worker-host.js';
 
 /** A container for the generic runtime, or the builds of a specialized module. */
@@ -59,6 +60,7 @@ export async function loadParallel(source: ParallelSource, options: ParallelOpti
   const inputs = new Float32Array(new SharedArrayBuffer(4 * capacity * meta.inputSize));
   const outputs = new Float32Array(new SharedArrayBuffer(4 * capacity * meta.outputSize));
 
+  const workerError = (message: string) => threadError(meta.name, message, 'a trap: check the inputs and the module; a worker lost: load the model again with loadParallel');
   let failure: Error | undefined;
   let failPending: ((error: Error) => void) | undefined;
   const fail = (error: Error) => {
@@ -70,8 +72,8 @@ export async function loadParallel(source: ParallelSource, options: ParallelOpti
     handle.listen((data) => {
       const reply = data as { ready?: true; error?: string };
       if (reply.ready) resolve();
-      else reject(new Error(`${meta.name}: inference worker ${index} failed to start: ${reply.error}`));
-    }, (error) => (reject(error), fail(error)));
+      else reject(workerError(`inference worker ${index} failed to start: ${reply.error}`));
+    }, (error) => (reject(workerError(error.message)), fail(workerError(error.message))));
     handle.post({ module, container, control: control.buffer, errors, inputs: inputs.buffer, outputs: outputs.buffer, index, inputSize: meta.inputSize, outputSize: meta.outputSize, name: meta.name });
   }));
   const terminate = () => Promise.all(handles.map((h: WorkerHandle) => h.terminate())).then(() => undefined);
@@ -104,7 +106,7 @@ export async function loadParallel(source: ParallelSource, options: ParallelOpti
       const slot = FIRST_SLOT + SLOT_INTS * w;
       if (control[slot + 2] !== 0) {
         const message = new TextDecoder().decode(new Uint8Array(errors, ERROR_BYTES * w, control[slot + 3]).slice());
-        throw new Error(`${meta.name}: inference worker ${w}: ${message}`);
+        throw workerError(`inference worker ${w}: ${message}`);
       }
     }
   }

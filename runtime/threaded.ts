@@ -5,9 +5,9 @@
  * calling thread spins while it waits for the helper's half. Results are bit for bit those of the
  * single-threaded SIMD build. Needs SharedArrayBuffer (in browsers: a cross-origin isolated page).
  */
-import { PibinnError } from '../core/diagnostics/diagnostic.js';
 import { type PibinnModel, wrapModule } from './session.js';
 import { readSource, type ByteSource } from './source.js';
+import { threadError } from './thread-error.js';
 import { startWorker } from './worker-host.js';
 
 export interface ThreadedOptions {
@@ -66,11 +66,14 @@ export async function loadThreaded(source: ByteSource, options: ThreadedOptions 
   const helper = await startWorker(HELPER_SOURCE);
   let failure: Error | undefined;
   let cause: string | undefined;
+  let closed = false;
   const helperFailed = (reason: string) => {
+    // After close() the helper returns and its worker exits (code 0) before it is terminated.
+    if (closed) return;
     cause ??= reason;
     // So that the module stops posting jobs and a caller spinning on a chunk gives up.
     Atomics.store(job, HELPER, HELPER_FAILED);
-    failure ??= threadError(name, reason);
+    failure ??= helperError(name, reason);
   };
   helper.listen((data) => {
     const reply = data as { error?: string };
@@ -88,7 +91,7 @@ export async function loadThreaded(source: ByteSource, options: ThreadedOptions 
   const model = wrapModule(instance.exports, name, 'specialized', 'simd');
   /** Throws once the helper failed, whether its message arrived (`failure`) or only its mark in memory. */
   const checkHelper = () => {
-    if (failure === undefined && Atomics.load(job, HELPER) === HELPER_FAILED) failure = threadError(name, cause ?? 'it trapped (its message has not arrived yet)');
+    if (failure === undefined && Atomics.load(job, HELPER) === HELPER_FAILED) failure = helperError(name, cause ?? 'it trapped (its message has not arrived yet)');
     if (failure !== undefined) throw failure;
   };
   // Checked before a call (a helper lost since the last one) and after (lost during it: the
@@ -105,7 +108,6 @@ export async function loadThreaded(source: ByteSource, options: ThreadedOptions 
     checkHelper();
     return outputs;
   };
-  let closed = false;
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
@@ -119,12 +121,8 @@ export async function loadThreaded(source: ByteSource, options: ThreadedOptions 
   return { ...model, infer, inferBatch, close };
 }
 
-function threadError(name: string, reason: string): PibinnError {
-  return new PibinnError({
-    code: 'PB701', severity: 'error', file: name,
-    message: `the helper thread failed: ${reason}`,
-    fix: 'load the model again with loadThreaded, or run it on one thread with loadSpecialized',
-  });
+function helperError(name: string, reason: string) {
+  return threadError(name, `the helper thread failed: ${reason}`, 'load the model again with loadThreaded, or run it on one thread with loadSpecialized');
 }
 
 /**

@@ -17,7 +17,8 @@ import { CONFORMANCE_DIR, CONFORMANCE_MODELS, loadConformanceModel } from '../su
 import { randomModel } from '../support/random-model.js';
 import { abiModule } from '../support/abi-module.js';
 import { ERROR_BYTES, FIRST_SLOT, GENERATION, REMAINING, SLOT_INTS, WORKER_SOURCE } from '../../runtime/parallel-worker.js';
-import { startWorker } from '../../runtime/worker-host.js';
+import { startWorker, useWorkerStarter } from '../../runtime/worker-host.js';
+import { startNodeWorker } from '../../runtime/host-node.js';
 
 const WORKER_COUNTS = [1, 2, 3];
 
@@ -111,9 +112,26 @@ describe('worker start-up in Node', () => {
 describe('failures', () => {
   it('rejects the call when a worker traps, and names the worker', async () => {
     const model = await parallel({ specialized: { scalar: abiModule({ trap: true }) } }, { workers: 2, build: 'scalar', name: 'trap' });
-    await expect(model.inferBatch([1, 2, 3, 4, 5, 6], 3)).rejects.toThrow(/trap: inference worker \d: RuntimeError: unreachable/);
+    await expect(model.inferBatch([1, 2, 3, 4, 5, 6], 3)).rejects.toThrow(/^trap: error PB701 .*: inference worker \d: RuntimeError: unreachable/);
     // Batches smaller than the worker count leave a worker idle; the busy one still fails.
-    await expect(model.infer([1, 2])).rejects.toThrow(/inference worker 1: RuntimeError: unreachable/);
+    await expect(model.infer([1, 2])).rejects.toThrow(/PB701 .*: inference worker 1: RuntimeError: unreachable/);
+  });
+
+  it('rejects every call after a worker was lost with PB701', async () => {
+    // The exit of a worker, as worker_threads reports it, injected through the host's starter.
+    const onFailures: ((error: Error) => void)[] = [];
+    useWorkerStarter((source) => {
+      const handle = startNodeWorker(source);
+      return { ...handle, listen: (onMessage, onFailure) => (onFailures.push(onFailure), handle.listen(onMessage, onFailure)) };
+    });
+    try {
+      const model = await parallel({ specialized: { scalar: abiModule() } }, { workers: 2, build: 'scalar', name: 'lost' });
+      expect(Array.from(await model.inferBatch([1, 2], 1))).toEqual([3, 5]);
+      onFailures[1](new Error('inference worker exited with code 1'));
+      for (let call = 0; call < 2; call++) await expect(model.inferBatch([1, 2], 1)).rejects.toThrow(/^lost: error PB701 .*: inference worker exited with code 1/);
+    } finally {
+      useWorkerStarter(startNodeWorker);
+    }
   });
 
   it('rejects a batch whose length does not match its count', async () => {
