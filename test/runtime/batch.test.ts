@@ -50,13 +50,16 @@ async function parallelHost(bytes: Uint8Array): Promise<Host> {
 
 const HOSTS = { 'generated loader': loaderHost, 'embedding API': apiHost, 'parallel worker': parallelHost };
 
-/** What a host answers: its outputs, or the error's class and message without the host's prefix. */
+/**
+ * What a host answers: its outputs, or whether it threw a RangeError and the loop's message
+ * (a parallel worker's error reaches the caller inside a PB701 naming the worker).
+ */
 async function answer(run: () => Promise<Float32Array>): Promise<number[] | string> {
   try {
     return Array.from(await run());
   } catch (error) {
-    const { name, message } = error as Error;
-    return `${name}: ${message.replace(/^.*?(inferBatch|input|the module)/, '$1')}`;
+    const message = /inferBatch got \d+ values for count [\d.]+; expected count \* \d+ values|input has \d+ values, expected \d+|the module ran \d+ of \d+ inputs/.exec((error as Error).message)?.[0] ?? (error as Error).message;
+    return `${error instanceof RangeError ? 'RangeError' : 'Error'}: ${message}`;
   }
 }
 
