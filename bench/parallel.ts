@@ -1,5 +1,5 @@
 /**
- * `node dist/bench/parallel.js`: the multi-core option (runtime/parallel.ts) against one thread
+ * `npm run bench:parallel` (dist-dev/bench/parallel.js): the multi-core option (runtime/parallel.ts) against one thread
  * and ONNX Runtime Node with 2 threads, on the models where batch parallelism matters (dense
  * n = 1024 / 4096, 64 x 64 blocks n = 4096), and the batch size from which 2 workers win.
  * One thread is timed two ways: the bare infer_batch call (inputs already in linear memory, as in
@@ -11,8 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildModelInMemory } from '../codegen/build.js';
 import { mulberry32 } from '../compiler/util/seeded-random.js';
-import { loadSpecialized } from '../runtime/index.js';
-import { loadParallel } from '../runtime/parallel.js';
+import { loadParallel, loadSpecialized } from '../runtime/main-node.js';
 import { writeOnnx } from './peers/onnx-export.js';
 import { ortRunner } from './peers/onnx-runtime.js';
 import { syntheticModel, type SyntheticSpec } from './synthetic-models.js';

@@ -1,9 +1,8 @@
 /**
  * Everything `pibinn-compile build` writes for one model, produced in memory first so that a
  * failure leaves no partial output: the container, both WebAssembly flavours (and the threaded
- * build when asked for), the ESM loader and
- * its typings, the C header, and the footprint report with its runtime section (JSON and an
- * HTML page).
+ * build when asked for), the ES module loader (`.mjs`) and its typings, the C header, and the
+ * footprint report with its runtime section (JSON and an HTML page).
  */
 import { writeContainer } from '../compiler/container/write.js';
 import type { IRModel } from '../core/ir.js';
@@ -12,6 +11,7 @@ import { provenanceOf } from '../compiler/report/provenance.js';
 import { renderHtml } from '../compiler/report/render-html.js';
 import { measureActivationError } from './activation-error.js';
 import { buildModelInMemory, type BuildOptions } from './build.js';
+import { loaderFile, loaderTypesFile } from './emit-loader.js';
 import { runtimeFootprint } from './runtime-footprint.js';
 
 export interface Artifacts {
@@ -33,8 +33,8 @@ export async function buildArtifacts(model: IRModel, options: Omit<BuildOptions,
   if (built.wasm.simd) files.set(`${model.name}.simd.wasm`, built.wasm.simd);
   if (built.wasm.scalar) files.set(`${model.name}.scalar.wasm`, built.wasm.scalar);
   if (built.wasm.threads) files.set(`${model.name}.threads.wasm`, built.wasm.threads);
-  files.set(`${model.name}.js`, built.loader);
-  files.set(`${model.name}.d.ts`, built.types);
+  files.set(loaderFile(model.name), built.loader);
+  files.set(loaderTypesFile(model.name), built.types);
   files.set(`${model.name}.h`, built.header);
   files.set(`${model.name}.report.json`, `${JSON.stringify(report, null, 2)}\n`);
   files.set(`${model.name}.report.html`, renderHtml(report));

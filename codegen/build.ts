@@ -14,7 +14,7 @@ import { planModel } from '../compiler/plan/plan-model.js';
 import { compileAssemblyScript, threadFlags } from './compile-as.js';
 import { embedConstants } from './embed-constants.js';
 import { emitHeader } from './emit-header.js';
-import { emitLoader, emitLoaderTypes } from './emit-loader.js';
+import { emitLoader, emitLoaderTypes, loaderFile, loaderTypesFile } from './emit-loader.js';
 import { emitModuleSource } from './emit-module.js';
 import { type MemoryLayout, planMemory } from './layout.js';
 import { runtimeSources } from './runtime-sources.js';
@@ -156,7 +156,7 @@ export async function buildModel(model: IRModel, options: BuildOptions): Promise
   const built = await buildModelInMemory(model, options);
   await mkdir(options.outDir, { recursive: true });
   const path = (suffix: string): string => join(options.outDir, `${model.name}${suffix}`);
-  const files: BuildResult['files'] = { loader: path('.js'), types: path('.d.ts'), header: path('.h') };
+  const files: BuildResult['files'] = { loader: join(options.outDir, loaderFile(model.name)), types: join(options.outDir, loaderTypesFile(model.name)), header: path('.h') };
   const wasmBytes: BuildResult['wasmBytes'] = {};
   for (const kind of [...FLAVORS, 'threads'] as const) {
     const bytes = built.wasm[kind];

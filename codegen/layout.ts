@@ -6,7 +6,7 @@
  * the AssemblyScript compiler's own static data starts at `memoryBase`, after all of them.
  * See docs/abi.md.
  */
-import { BUFFER_ALIGNMENT, MEMORY_LIMIT_BYTES, READ_SLACK_BYTES } from '../core/constants.js';
+import { BUFFER_ALIGNMENT, JOB, MEMORY_LIMIT_BYTES, READ_SLACK_BYTES } from '../core/constants.js';
 import { fail } from '../core/diagnostics/diagnostic.js';
 import type { ExecutionPlan, PlanBuffer } from '../core/plan.js';
 
@@ -87,8 +87,6 @@ export interface SelfTestVectors {
 const ALIGN = BUFFER_ALIGNMENT;
 /** First usable offset: address 0 stays unused so a null pointer never aliases data. */
 const CONSTANTS_OFFSET = 16;
-/** runtime-as/threads.ts's job record. */
-const JOB_BYTES = 64;
 
 const alignUp = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
@@ -140,7 +138,7 @@ export function planMemory(plan: ExecutionPlan, selfTest: SelfTestVectors, file:
   if (lutBytes > 0) mutable.push({ name: 'scratch:lut', region: 'scratch', bytes: lutBytes });
   const threads = options.threads ?? false;
   if (threads) {
-    mutable.push({ name: 'threads:job', region: 'scratch', bytes: JOB_BYTES });
+    mutable.push({ name: 'threads:job', region: 'scratch', bytes: JOB.BYTES });
     if (lutBytes > 0) mutable.push({ name: 'scratch:lut:helper', region: 'scratch', bytes: lutBytes });
   }
   mutable.push({ name: 'input', region: 'input', bytes: 4 * plan.maxBatch * model.input.size });

@@ -192,3 +192,15 @@ export const DEFAULT_TABLE_BYTES_LIMIT = 512 * 1024;
 
 /** Threshold kinds as the kernels take them (runtime-as/elementwise.ts; the container's enum differs). */
 export const THRESHOLDS = { NONE: 0, SOFT: 1, HARD: 2, SOFT_NONNEG: 3 } as const;
+
+/**
+ * The threaded build's job record (runtime-as/threads.ts, runtime/threaded.ts): byte offsets of
+ * its i32 fields and its size. SEQ is bumped per job (the helper waits on it); HELPER is 1 while
+ * helper_loop runs, 0 once it returned, HELPER_FAILED once the host saw it fail; STOP ends
+ * helper_loop; PRODUCT .. ID describe the open job; CLAIM is (chunks << 8) | next chunk;
+ * FINISHED counts chunks done; HELPER_CHUNKS counts the chunks the helper ran in all.
+ */
+export const JOB = {
+  SEQ: 0, HELPER: 8, STOP: 12, PRODUCT: 16, Z: 20, V: 24, COEF: 28, SIGNS: 32, ID: 36, CLAIM: 40, FINISHED: 44, HELPER_CHUNKS: 48, BYTES: 64,
+} as const;
+export const HELPER_FAILED = -1;

@@ -1,7 +1,8 @@
 /**
- * pibinn's embedding API (the package's main export). Runs in browsers, Node >= 20, Deno and
- * workers: nothing here imports a Node module. Node-only helpers (files, footprint reports) are
- * in 'pibinn/node'. Guide: docs/embedding.md.
+ * pibinn's embedding API (the package's main export; its "browser" and default build). Runs in
+ * browsers, Deno and workers: nothing here imports a Node module. Under the "node" condition the
+ * package exports main-node.ts instead: the same API with Node's worker_threads and file system.
+ * Node-only helpers (files, footprint reports) are in 'pibinn/node'. Guide: docs/embedding.md.
  */
 export { loadContainer, type ContainerOptions } from './generic.js';
 export { loadSpecialized, type SpecializedOptions, type SpecializedSources } from './specialized.js';

@@ -5,14 +5,22 @@
  * browser bundle.
  *
  * Protocol: one init message { module, container, control, errors, inputs, outputs, index,
- * inputSize, outputSize }; the worker instantiates the module (and loads the container into the
+ * inputSize, outputSize, name }; the worker instantiates the module (and loads the container into the
  * generic runtime), replies { ready: true } or { error }, then blocks on Atomics.wait for jobs.
  * A job is control[GENERATION] changing; the worker's slice is control[slot] (first input) and
- * control[slot + 1] (count). It copies those inputs from the shared input buffer into linear
- * memory, runs infer_batch in chunks of max_batch(), writes the outputs straight into the shared
- * output buffer, sets control[slot + 2] (0 ok, 1 failed, with the message as UTF-8 in its
- * region of `errors`) and decrements control[REMAINING], waking the main thread at zero.
+ * control[slot + 1] (count). It runs them with the embedding API's batch loop (batch.ts, inlined)
+ * from the shared input buffer straight into the shared output buffer, sets control[slot + 2]
+ * (0 ok, 1 failed, with the message as UTF-8 in its region of `errors`) and decrements
+ * control[REMAINING], waking the main thread at zero.
+ *
+ * A wake-up is not a job: the main thread bumps GENERATION, then notifies. A worker that finished
+ * its previous slice between those two steps sees the new generation without sleeping, runs it,
+ * sleeps again, and is then woken by that same, late notify. Taking the wake-up as a new job ran
+ * the slice twice and decremented REMAINING twice: the call returned before another worker had
+ * written its outputs, and a later call waited forever on a counter below zero. So the worker
+ * sleeps until GENERATION differs from the last one it ran (test/runtime/parallel.test.ts).
  */
+import { BATCH_RUNNER_SOURCE } from './batch.js';
 
 /** Int32 indices in the control buffer. */
 export const GENERATION = 0;
@@ -40,26 +48,19 @@ function start(init) {
     new Uint8Array(m.memory.buffer, at, container.length).set(container);
     if (m.load(at, container.length) !== 0) throw new Error('load failed with status ' + m.error_code() + '.' + m.error_detail());
   }
-  const maxBatch = m.max_batch();
+  const { inferBatch } = batchRunner(m, init.name);
   const slot = ${FIRST_SLOT} + ${SLOT_INTS} * index;
   // Read before replying: the first job may start as soon as every worker has replied.
   let seen = Atomics.load(control, ${GENERATION});
   post({ ready: true });
   for (;;) {
-    Atomics.wait(control, ${GENERATION}, seen);
+    // Until the generation changes: a notify may be the late one of a job already run.
+    while (Atomics.load(control, ${GENERATION}) === seen) Atomics.wait(control, ${GENERATION}, seen);
     seen = Atomics.load(control, ${GENERATION});
     const first = control[slot];
     const count = control[slot + 1];
     try {
-      for (let done = 0; done < count; ) {
-        const n = Math.min(maxBatch, count - done);
-        const at = first + done;
-        new Float32Array(m.memory.buffer, m.input_ptr(), n * inputSize).set(x.subarray(at * inputSize, (at + n) * inputSize));
-        const ran = m.infer_batch(n);
-        if (ran !== n) throw new Error('the module ran ' + ran + ' of ' + n + ' inputs');
-        y.set(new Float32Array(m.memory.buffer, m.output_ptr(), n * outputSize), at * outputSize);
-        done += n;
-      }
+      inferBatch(x.subarray(first * inputSize, (first + count) * inputSize), count, y.subarray(first * outputSize, (first + count) * outputSize));
       control[slot + 2] = 0;
     } catch (error) {
       const { written } = new TextEncoder().encodeInto(String(error), errors);
@@ -79,4 +80,6 @@ const onInit = (init) => {
 };
 if (nodePort) nodePort.once('message', onInit);
 else globalThis.onmessage = (event) => onInit(event.data);
+
+${BATCH_RUNNER_SOURCE}
 `;

@@ -14,6 +14,7 @@ import { type BuildChoice } from './select-build.js';
 import { type PibinnModel, wrapModule } from './session.js';
 import { readSource, type ByteSource } from './source.js';
 import { specializedBuild, type SpecializedSources } from './specialized.js';
+import { threadError } from './thread-error.js';
 import { startWorker, type WorkerHandle } from './worker-host.js';
 
 /** A container for the generic runtime, or the builds of a specialized module. */
@@ -42,13 +43,7 @@ export interface ParallelModel extends Omit<PibinnModel, 'infer' | 'inferBatch' 
 type Metadata = Omit<PibinnModel, 'infer' | 'inferBatch' | 'exports'>;
 
 /** Atomics.waitAsync is ES2024 (Node >= 16, Chromium, Safari 16.4): not in this project's lib. */
-type WaitAsync = (array: Int32Array, index: number, value: number, timeoutMs?: number) => { async: false; value: string } | { async: true; value: Promise<string> };
-
-/**
- * The main thread re-reads the job counter at least this often: a test run once hung for 60 s
- * waiting on a wake-up that never came (Node 20), so a missed notify now costs 20 ms, not forever.
- */
-const WAKE_UP_POLL_MS = 20;
+type WaitAsync = (array: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 
 export async function loadParallel(source: ParallelSource, options: ParallelOptions = {}): Promise<ParallelModel> {
   const workers = options.workers ?? globalThis.navigator?.hardwareConcurrency ?? 2;
@@ -65,6 +60,7 @@ export async function loadParallel(source: ParallelSource, options: ParallelOpti
   const inputs = new Float32Array(new SharedArrayBuffer(4 * capacity * meta.inputSize));
   const outputs = new Float32Array(new SharedArrayBuffer(4 * capacity * meta.outputSize));
 
+  const workerError = (message: string) => threadError(meta.name, message, 'a trap: check the inputs and the module; a worker lost: load the model again with loadParallel');
   let failure: Error | undefined;
   let failPending: ((error: Error) => void) | undefined;
   const fail = (error: Error) => {
@@ -76,9 +72,9 @@ export async function loadParallel(source: ParallelSource, options: ParallelOpti
     handle.listen((data) => {
       const reply = data as { ready?: true; error?: string };
       if (reply.ready) resolve();
-      else reject(new Error(`${meta.name}: inference worker ${index} failed to start: ${reply.error}`));
-    }, (error) => (reject(error), fail(error)));
-    handle.post({ module, container, control: control.buffer, errors, inputs: inputs.buffer, outputs: outputs.buffer, index, inputSize: meta.inputSize, outputSize: meta.outputSize });
+      else reject(workerError(`inference worker ${index} failed to start: ${reply.error}`));
+    }, (error) => (reject(workerError(error.message)), fail(workerError(error.message))));
+    handle.post({ module, container, control: control.buffer, errors, inputs: inputs.buffer, outputs: outputs.buffer, index, inputSize: meta.inputSize, outputSize: meta.outputSize, name: meta.name });
   }));
   const terminate = () => Promise.all(handles.map((h: WorkerHandle) => h.terminate())).then(() => undefined);
   try {
@@ -90,6 +86,9 @@ export async function loadParallel(source: ParallelSource, options: ParallelOpti
 
   /** Runs `count` <= capacity inputs already in the shared input buffer. */
   async function round(count: number): Promise<void> {
+    // Checked in the same tick as failPending is set below, so a worker lost between two rounds
+    // of one call rejects it instead of leaving it waiting for that worker.
+    if (failure !== undefined) throw failure;
     for (let w = 0; w < workers; w++) {
       const first = Math.floor((w * count) / workers);
       control[FIRST_SLOT + SLOT_INTS * w] = first;
@@ -107,14 +106,15 @@ export async function loadParallel(source: ParallelSource, options: ParallelOpti
       const slot = FIRST_SLOT + SLOT_INTS * w;
       if (control[slot + 2] !== 0) {
         const message = new TextDecoder().decode(new Uint8Array(errors, ERROR_BYTES * w, control[slot + 3]).slice());
-        throw new Error(`${meta.name}: inference worker ${w}: ${message}`);
+        throw workerError(`inference worker ${w}: ${message}`);
       }
     }
   }
 
   async function allDone(): Promise<void> {
     for (let left = Atomics.load(control, REMAINING); left !== 0; left = Atomics.load(control, REMAINING)) {
-      const wait = waitAsync!(control, REMAINING, left, WAKE_UP_POLL_MS);
+      // Woken or not, the loop re-reads the counter: a notify may be the previous round's.
+      const wait = waitAsync!(control, REMAINING, left);
       if (wait.async) await wait.value;
     }
   }

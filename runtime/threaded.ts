@@ -7,7 +7,9 @@
  */
 import { type PibinnModel, wrapModule } from './session.js';
 import { readSource, type ByteSource } from './source.js';
+import { threadError } from './thread-error.js';
 import { startWorker } from './worker-host.js';
+import { HELPER_FAILED, JOB } from '../core/constants.js';
 
 export interface ThreadedOptions {
   /** The model's name, for messages (default "specialized"). */
@@ -21,20 +23,25 @@ export interface ThreadedModel extends PibinnModel {
   close(): Promise<void>;
 }
 
-// Int32 fields of the job record (runtime-as/threads.ts).
-const SEQ = 0;
-const HELPER = 2;
-const STOP = 3;
+// Int32 fields of the job record (core/constants.ts JOB, shared with runtime-as/threads.ts).
+const SEQ = JOB.SEQ / 4;
+const HELPER = JOB.HELPER / 4;
+const STOP = JOB.STOP / 4;
 
+/**
+ * The helper marks its own failure in the job record before reporting it: the calling thread may
+ * be spinning inside `infer` for a chunk the helper will never finish, and reads only memory.
+ */
 const HELPER_SOURCE = `
 const nodePort = globalThis.WorkerGlobalScope ? null : (await import('node:worker_threads')).parentPort;
 const post = (message) => (nodePort ?? globalThis).postMessage(message);
-const onInit = ({ module, memory }) => {
+const onInit = ({ module, memory, job }) => {
   try {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     instance.exports.helper_loop();
     post({ stopped: true });
   } catch (error) {
+    Atomics.store(new Int32Array(memory.buffer, job, ${JOB.BYTES / 4}), ${HELPER}, ${HELPER_FAILED});
     post({ error: String(error) });
   }
 };
@@ -53,14 +60,25 @@ export async function loadThreaded(source: ByteSource, options: ThreadedOptions 
   const module = await WebAssembly.compile(bytes);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  const job = new Int32Array(memory.buffer, (instance.exports.job_ptr as () => number)(), 16);
+  const jobPtr = (instance.exports.job_ptr as () => number)();
+  const job = new Int32Array(memory.buffer, jobPtr, JOB.BYTES / 4);
   const helper = await startWorker(HELPER_SOURCE);
   let failure: Error | undefined;
+  let cause: string | undefined;
+  let closed = false;
+  const helperFailed = (reason: string) => {
+    // After close() the helper returns and its worker exits (code 0) before it is terminated.
+    if (closed) return;
+    cause ??= reason;
+    // So that the module stops posting jobs and a caller spinning on a chunk gives up.
+    Atomics.store(job, HELPER, HELPER_FAILED);
+    failure ??= helperError(name, reason);
+  };
   helper.listen((data) => {
     const reply = data as { error?: string };
-    if (reply.error !== undefined) failure = new Error(`${name}: helper thread failed: ${reply.error}`);
-  }, (error) => void (failure = error));
-  helper.post({ module, memory });
+    if (reply.error !== undefined) helperFailed(reply.error);
+  }, (error) => helperFailed(error.message));
+  helper.post({ module, memory, job: jobPtr });
   const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
   while (Atomics.load(job, HELPER) !== 1) {
     if (failure !== undefined || Date.now() > deadline) {
@@ -70,7 +88,25 @@ export async function loadThreaded(source: ByteSource, options: ThreadedOptions 
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   const model = wrapModule(instance.exports, name, 'specialized', 'simd');
-  let closed = false;
+  /** Throws once the helper failed, whether its message arrived (`failure`) or only its mark in memory. */
+  const checkHelper = () => {
+    if (failure === undefined && Atomics.load(job, HELPER) === HELPER_FAILED) failure = helperError(name, cause ?? 'it trapped (its message has not arrived yet)');
+    if (failure !== undefined) throw failure;
+  };
+  // Checked before a call (a helper lost since the last one) and after (lost during it: the
+  // outputs may miss the rows of its chunk, so they are not returned).
+  const infer = (input: ArrayLike<number>) => {
+    checkHelper();
+    const output = model.infer(input);
+    checkHelper();
+    return output;
+  };
+  const inferBatch = (inputs: ArrayLike<number>, count?: number) => {
+    checkHelper();
+    const outputs = model.inferBatch(inputs, count); // batches of one are split too
+    checkHelper();
+    return outputs;
+  };
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
@@ -81,7 +117,11 @@ export async function loadThreaded(source: ByteSource, options: ThreadedOptions 
     while (Atomics.load(job, HELPER) === 1 && failure === undefined) await new Promise((resolve) => setTimeout(resolve, 1));
     await helper.terminate();
   }
-  return { ...model, close };
+  return { ...model, infer, inferBatch, close };
+}
+
+function helperError(name: string, reason: string) {
+  return threadError(name, `the helper thread failed: ${reason}`, 'load the model again with loadThreaded, or run it on one thread with loadSpecialized');
 }
 
 /**

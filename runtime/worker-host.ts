@@ -1,8 +1,8 @@
 /**
  * Starts a worker from JavaScript source, with one small interface over the two worker APIs:
  * Web Workers (browsers, Deno, Bun: a global `Worker`, started from a blob: URL as a module
- * worker) and Node's worker_threads (from a data: URL). Node's module is imported only in
- * Node, so browser code never loads it.
+ * worker) and Node's worker_threads, which the Node build registers (host-node.ts). This file
+ * imports no Node module, so bundlers take it for browsers as is.
  */
 export interface WorkerHandle {
   post(message: unknown): void;
@@ -12,26 +12,23 @@ export interface WorkerHandle {
   terminate(): Promise<void>;
 }
 
+export type WorkerStarter = (source: string) => WorkerHandle;
+
+let hostStarter: WorkerStarter | undefined;
+
+/** Installs the host's own way to start workers (Node: worker_threads), used instead of `Worker`. */
+export function useWorkerStarter(starter: WorkerStarter): void {
+  hostStarter = starter;
+}
+
 export async function startWorker(source: string): Promise<WorkerHandle> {
-  // Node first: a library may have installed a global `Worker` shim in Node (onnxruntime-web
-  // does), and Node's worker_threads cannot start from the blob: URL a Web Worker uses.
-  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
-  if (!isNode && typeof globalThis.Worker === 'function') return startWebWorker(source);
-  const { Worker } = await import('node:worker_threads');
-  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`));
-  let terminating = false;
-  return {
-    post: (message) => worker.postMessage(message),
-    listen(onMessage, onFailure) {
-      worker.on('message', onMessage);
-      worker.on('error', onFailure);
-      worker.on('exit', (code) => terminating || onFailure(new Error(`inference worker exited with code ${code}`)));
-    },
-    async terminate() {
-      terminating = true;
-      await worker.terminate();
-    },
-  };
+  // The host's starter first: in Node a library may have installed a global `Worker` shim
+  // (onnxruntime-web does), and worker_threads cannot start from a blob: URL anyway.
+  if (hostStarter !== undefined) return hostStarter(source);
+  if (typeof globalThis.Worker !== 'function') {
+    throw new TypeError("no Worker in this environment: in Node, import 'pibinn' (its \"node\" export) or 'pibinn/node', which start worker_threads");
+  }
+  return startWebWorker(source);
 }
 
 function startWebWorker(source: string): WorkerHandle {

@@ -84,6 +84,8 @@ function asConstants(schema: Schema): string {
   group('QUERY', shared.PLAN_QUERIES);
   group('OPTION', shared.OPTIONS);
   group('THRESHOLD', shared.THRESHOLDS);
+  group('JOB', shared.JOB);
+  constant('HELPER_FAILED', shared.HELPER_FAILED);
   for (const [name, values] of schema.enums) group(upper(name), Object.fromEntries([...values].map(([key, value]) => [upper(key), value])));
   for (const [name, fields] of schema.tables) group(`${upper(name)}_SLOT`, Object.fromEntries(fields.map((f, slot) => [f.toUpperCase(), slot])));
   lines.push('');

@@ -6,7 +6,7 @@
  * makes the step 1 / L = 1, so A and W share the single global scale with gain 1.
  * Writes model.json, inputs.npy (noisy measurements) and truth.npy (the sparse signals).
  *
- *   node dist/scripts/make-ista-example.js
+ *   node dist-dev/scripts/make-ista-example.js (npm run make:examples)
  */
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -2,7 +2,7 @@
  * Every diagnostic the toolchain can emit, numbered once here. Ranges:
  * PB0xx command line and I/O, PB1xx JSON syntax and schema, PB2xx model semantics,
  * PB3xx payloads and external files, PB4xx limits, PB5xx containers, PB6xx WebAssembly code
- * generation, PB8xx warnings.
+ * generation, PB7xx the embedding runtime, PB8xx warnings.
  */
 export const DIAGNOSTIC_CODES = {
   PB001: 'usage error',
@@ -59,6 +59,8 @@ export const DIAGNOSTIC_CODES = {
   PB604: 'required external tool not found',
   PB605: 'external tool failed',
   PB606: 'parameter out of float32 range',
+
+  PB701: 'inference thread failed',
 
   PB801: 'state update may not be a contraction',
   PB802: 'large quantization error',

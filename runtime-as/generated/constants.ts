@@ -161,6 +161,21 @@ export const THRESHOLD_SOFT: i32 = 1;
 export const THRESHOLD_HARD: i32 = 2;
 export const THRESHOLD_SOFT_NONNEG: i32 = 3;
 
+export const JOB_SEQ: i32 = 0;
+export const JOB_HELPER: i32 = 8;
+export const JOB_STOP: i32 = 12;
+export const JOB_PRODUCT: i32 = 16;
+export const JOB_Z: i32 = 20;
+export const JOB_V: i32 = 24;
+export const JOB_COEF: i32 = 28;
+export const JOB_SIGNS: i32 = 32;
+export const JOB_ID: i32 = 36;
+export const JOB_CLAIM: i32 = 40;
+export const JOB_FINISHED: i32 = 44;
+export const JOB_HELPER_CHUNKS: i32 = 48;
+export const JOB_BYTES: i32 = 64;
+export const HELPER_FAILED: i32 = -1;
+
 export const STRUCTURE_KIND_DENSE: i32 = 0;
 export const STRUCTURE_KIND_BLOCK_DIAGONAL: i32 = 1;
 export const STRUCTURE_KIND_BANDED: i32 = 2;

@@ -7,11 +7,8 @@
  * threaded build with its helper in a Web Worker. The page and the compiled API (dist/, so run
  * `npm run build` first) are served cross-origin isolated by a node:http server.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticModel } from '../../bench/synthetic-models.js';
 import { buildModelInMemory } from '../../codegen/build.js';
@@ -21,10 +18,8 @@ import { loadModel } from '../../compiler/load/load-model.js';
 import { evaluate } from '../../compiler/reference/evaluate.js';
 import { relativeL2 } from '../../compiler/reference/compare.js';
 import { TOLERANCE } from '../codegen/harness.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.pibinn': 'application/octet-stream' };
+import { launchChromium, serve, type Chromium, type Served } from '../support/chromium.js';
+import { staleDistFiles } from '../support/fresh-dist.js';
 
 const model: IRModel = loadModel('examples/ista-rademacher/model.json').model;
 const splitModel: IRModel = syntheticModel({ kind: 'dense', n: 256, layers: 4 });
@@ -34,57 +29,32 @@ damaged[container.length >> 1] ^= 4;
 /** Files served from memory under /generated/. */
 const generated = new Map<string, Uint8Array>([['model.pibinn', container], ['damaged.pibinn', damaged]]);
 
-let server: Server;
-let origin: string;
-let profile: string;
-let context: BrowserContext;
-
-/** The compiled API must be at least as new as its sources, or the page would test stale code. */
-function expectFreshDist(): void {
-  for (const name of readdirSync('runtime').filter((f) => f.endsWith('.ts'))) {
-    const compiled = join('dist/runtime', name.replace(/\.ts$/, '.js'));
-    expect(existsSync(compiled) && statSync(compiled).mtimeMs >= statSync(join('runtime', name)).mtimeMs, `${compiled} is missing or stale: run npm run build`).toBe(true);
-  }
-}
+let server: Served;
+let browser: Chromium;
 
 beforeAll(async () => {
-  expectFreshDist();
-  expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
+  expect(staleDistFiles(['runtime', 'core']), 'stale or missing in dist/: run npm run build').toEqual([]);
   const built = await buildModelInMemory(model, { builds: ['simd'] });
   generated.set(`${model.name}.simd.wasm`, built.wasm.simd!);
   // A model whose products are big enough to be split (codegen/emit-threads.ts MIN_SPLIT_NNZ).
   const split = await buildModelInMemory(splitModel, { builds: ['simd'], threads: true });
   generated.set('split.simd.wasm', split.wasm.simd!);
   generated.set('split.threads.wasm', split.wasm.threads!);
-  server = createServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^\/+/, '');
-    const body = path.startsWith('generated/') ? generated.get(path.slice('generated/'.length))
-      : (path.startsWith('examples/') || path.startsWith('dist/')) && !path.includes('..') && existsSync(path) && statSync(path).isFile() ? readFileSync(path) : undefined;
-    // Cross-origin isolated, so pages get SharedArrayBuffer (the threaded build needs it).
-    response.writeHead(body === undefined ? 404 : 200, {
-      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
-      'cross-origin-opener-policy': 'same-origin',
-      'cross-origin-embedder-policy': 'require-corp',
-    });
-    response.end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  profile = mkdtempSync(join(tmpdir(), 'pibinn-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  server = await serve((path) => path.startsWith('generated/') ? generated.get(path.slice('generated/'.length))
+    : (path.startsWith('examples/') || path.startsWith('dist/')) && existsSync(path) && statSync(path).isFile() ? readFileSync(path) : undefined);
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 async function openExample(query: string): Promise<{ page: Page; result: { name?: string; build?: string; output?: number[]; error?: string } }> {
-  const page = await context.newPage();
+  const page = await browser.context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(`${origin}/examples/browser/index.html?${query}`);
+  await page.goto(`${server.origin}/examples/browser/index.html?${query}`);
   await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 30_000 });
   expect(problems).toEqual([]);
   return { page, result: await page.evaluate(() => (window as unknown as { pibinnResult: never }).pibinnResult) };

@@ -21,7 +21,7 @@ describe('pibinn-compile build', () => {
     expect(code).toBe(0);
     const name = 'c-tied-gain';
     expect(readdirSync(dir).sort()).toEqual(
-      [`${name}.d.ts`, `${name}.h`, `${name}.js`, `${name}.pibinn`, `${name}.report.html`, `${name}.report.json`, `${name}.scalar.wasm`, `${name}.simd.wasm`].sort(),
+      [`${name}.d.mts`, `${name}.h`, `${name}.mjs`, `${name}.pibinn`, `${name}.report.html`, `${name}.report.json`, `${name}.scalar.wasm`, `${name}.simd.wasm`].sort(),
     );
     const report = JSON.parse(out.join('\n'));
     expect(JSON.parse(readFileSync(join(dir, `${name}.report.json`), 'utf8'))).toEqual(report);

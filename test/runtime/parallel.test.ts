@@ -2,20 +2,23 @@
  * loadParallel (runtime/parallel.ts): the batch split over workers returns the single-thread
  * inferBatch's outputs bit for bit, for 1..3 workers and batches smaller than, equal to and
  * larger than the worker count and than one round (workers * max_batch); a failing worker
- * rejects the call; close() terminates the workers.
+ * rejects the call; close() terminates the workers; a late wake-up never runs a job twice, and
+ * thousands of calls in a row neither hang nor return a wrong output.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import binaryen from 'binaryen';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildModelInMemory } from '../../codegen/build.js';
 import { writeContainer } from '../../compiler/container/write.js';
 import { parseNpy } from '../../compiler/io/npy.js';
 import { mulberry32 } from '../../compiler/util/seeded-random.js';
-import { loadContainer, loadSpecialized } from '../../runtime/index.js';
-import { loadParallel, type ParallelModel } from '../../runtime/parallel.js';
+import { loadContainer, loadParallel, loadSpecialized, type ParallelModel } from '../../runtime/main-node.js';
 import { CONFORMANCE_DIR, CONFORMANCE_MODELS, loadConformanceModel } from '../support/conformance.js';
 import { randomModel } from '../support/random-model.js';
+import { abiModule } from '../support/abi-module.js';
+import { ERROR_BYTES, FIRST_SLOT, GENERATION, REMAINING, SLOT_INTS, WORKER_SOURCE } from '../../runtime/parallel-worker.js';
+import { startWorker, useWorkerStarter } from '../../runtime/worker-host.js';
+import { startNodeWorker } from '../../runtime/host-node.js';
 
 const WORKER_COUNTS = [1, 2, 3];
 
@@ -84,20 +87,6 @@ describe('random models through specialized builds with max_batch 3', () => {
   });
 });
 
-/** A module with the inference ABI (input and output size 1, max_batch 4) whose infer_batch traps. */
-function trappingModule(): Uint8Array {
-  const constant = (value: number) => `(func (export "${'$'}NAME") (result i32) (i32.const ${value}))`;
-  const getters = Object.entries({ input_ptr: 0, output_ptr: 64, input_size: 1, output_size: 1, state_size: 1, max_batch: 4 })
-    .map(([name, value]) => constant(value).replace('$NAME', name));
-  const text = `(module (memory (export "memory") 1) ${getters.join(' ')} (func (export "infer_batch") (param i32) (result i32) unreachable))`;
-  const module = binaryen.parseText(text);
-  try {
-    return module.emitBinary();
-  } finally {
-    module.dispose();
-  }
-}
-
 describe('worker start-up in Node', () => {
   it('uses worker_threads even when a library has installed a global Worker shim', async () => {
     const container = writeContainer(loadConformanceModel('dense-lista').model);
@@ -122,10 +111,27 @@ describe('worker start-up in Node', () => {
 
 describe('failures', () => {
   it('rejects the call when a worker traps, and names the worker', async () => {
-    const model = await parallel({ specialized: { scalar: trappingModule() } }, { workers: 2, build: 'scalar', name: 'trap' });
-    await expect(model.inferBatch([1, 2, 3], 3)).rejects.toThrow(/trap: inference worker \d: RuntimeError: unreachable/);
+    const model = await parallel({ specialized: { scalar: abiModule({ trap: true }) } }, { workers: 2, build: 'scalar', name: 'trap' });
+    await expect(model.inferBatch([1, 2, 3, 4, 5, 6], 3)).rejects.toThrow(/^trap: error PB701 .*: inference worker \d: RuntimeError: unreachable/);
     // Batches smaller than the worker count leave a worker idle; the busy one still fails.
-    await expect(model.infer([1])).rejects.toThrow(/inference worker 1: RuntimeError: unreachable/);
+    await expect(model.infer([1, 2])).rejects.toThrow(/PB701 .*: inference worker 1: RuntimeError: unreachable/);
+  });
+
+  it('rejects every call after a worker was lost with PB701', async () => {
+    // The exit of a worker, as worker_threads reports it, injected through the host's starter.
+    const onFailures: ((error: Error) => void)[] = [];
+    useWorkerStarter((source) => {
+      const handle = startNodeWorker(source);
+      return { ...handle, listen: (onMessage, onFailure) => (onFailures.push(onFailure), handle.listen(onMessage, onFailure)) };
+    });
+    try {
+      const model = await parallel({ specialized: { scalar: abiModule() } }, { workers: 2, build: 'scalar', name: 'lost' });
+      expect(Array.from(await model.inferBatch([1, 2], 1))).toEqual([3, 5]);
+      onFailures[1](new Error('inference worker exited with code 1'));
+      for (let call = 0; call < 2; call++) await expect(model.inferBatch([1, 2], 1)).rejects.toThrow(/^lost: error PB701 .*: inference worker exited with code 1/);
+    } finally {
+      useWorkerStarter(startNodeWorker);
+    }
   });
 
   it('rejects a batch whose length does not match its count', async () => {
@@ -152,5 +158,49 @@ describe('failures', () => {
     await model.close();
     await model.close();
     await expect(model.inferBatch(new Float32Array(model.inputSize), 1)).rejects.toThrow(/closed/);
+  });
+});
+
+describe('wake-ups (runtime/parallel-worker.ts)', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('a worker woken by the late notify of a job it already ran does not run it again', async () => {
+    // One worker, driven over its protocol directly. When the main thread is preempted between
+    // bumping the generation and notifying, a worker finishing its previous job sees the new
+    // generation without sleeping, runs it, and sleeps again before that notify comes: the same
+    // as a worker woken for a job and then notified once more, as here.
+    const control = new Int32Array(new SharedArrayBuffer(4 * (FIRST_SLOT + SLOT_INTS)));
+    const inputs = new Float32Array(new SharedArrayBuffer(4 * 2));
+    const outputs = new Float32Array(new SharedArrayBuffer(4 * 2));
+    const worker = await startWorker(WORKER_SOURCE);
+    try {
+      const ready = new Promise((resolve, reject) => worker.listen(resolve, reject));
+      worker.post({ module: await WebAssembly.compile(abiModule()), control: control.buffer, errors: new SharedArrayBuffer(ERROR_BYTES), inputs: inputs.buffer, outputs: outputs.buffer, index: 0, inputSize: 2, outputSize: 2, name: 'abi' });
+      await ready;
+      control[FIRST_SLOT] = 0;
+      control[FIRST_SLOT + 1] = 1;
+      inputs.set([1, 2]);
+      Atomics.store(control, REMAINING, 1);
+      Atomics.add(control, GENERATION, 1);
+      Atomics.notify(control, GENERATION);
+      while (Atomics.load(control, REMAINING) !== 0) await sleep(1);
+      expect(Array.from(outputs)).toEqual([3, 5]);
+      await sleep(20);
+      expect(Atomics.notify(control, GENERATION), 'the worker was asleep again').toBe(1);
+      await sleep(100);
+      expect(Atomics.load(control, REMAINING), 'the job ran once').toBe(0);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  it('thousands of calls of 0..10 inputs on 3 workers: no call hangs, every output is right', async () => {
+    const model = await parallel({ specialized: { scalar: abiModule() } }, { workers: 3, build: 'scalar', name: 'abi' });
+    const random = mulberry32(5);
+    for (let call = 0; call < 10_000; call++) {
+      const count = Math.floor(random() * 11);
+      const inputs = Float32Array.from({ length: 2 * count }, () => random());
+      expect(Array.from(await model.inferBatch(inputs, count)), `call ${call}`).toEqual(Array.from(inputs, (v) => Math.fround(2 * v + 1)));
+    }
   });
 });

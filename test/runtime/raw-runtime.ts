@@ -8,23 +8,16 @@ import { verifyContainer } from '../../compiler/container/verify.js';
 import { STATUS } from '../../core/constants.js';
 import { PibinnError } from '../../core/diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../../core/diagnostics/codes.js';
+import type { InferenceExports } from '../../runtime/batch.js';
 
-export interface GenericExports {
-  memory: WebAssembly.Memory;
+export interface GenericExports extends InferenceExports {
   alloc_container(length: number): number;
   load(ptr: number, length: number): number;
   error_code(): number;
   error_detail(): number;
   error_offset(): number;
   infer(): number;
-  infer_batch(count: number): number;
   is_loaded(): number;
-  input_ptr(): number;
-  output_ptr(): number;
-  input_size(): number;
-  output_size(): number;
-  state_size(): number;
-  max_batch(): number;
   self_test(): number;
 }
 

@@ -5,24 +5,31 @@
  * every structure kind and synthetic dense / block-diagonal / banded models, and the helper did
  * run chunks; `inferBatch` (unsplit) agrees too; after close() the model runs on one
  * thread with the same results; a build without threads is refused; the CLI writes the build
- * and reports it.
+ * and reports it; a helper that fails makes the next call throw instead of hanging it.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { syntheticModel } from '../../bench/synthetic-models.js';
 import { buildModelInMemory } from '../../codegen/build.js';
+import { compileAssemblyScript } from '../../codegen/compile-as.js';
+import { RUNTIME_DIR, runtimeSources } from '../../codegen/runtime-sources.js';
+import { PibinnError } from '../../core/diagnostics/diagnostic.js';
 import { MIN_SPLIT_NNZ } from '../../codegen/emit-threads.js';
 import { main } from '../../cli/main.js';
 import type { IRModel } from '../../core/ir.js';
 import { mulberry32 } from '../../compiler/util/seeded-random.js';
-import { loadSpecialized, loadThreaded } from '../../runtime/index.js';
+import { loadSpecialized, loadThreaded } from '../../runtime/main-node.js';
 import schema from '../../schema/footprint-report.schema.json' with { type: 'json' };
 import { CONFORMANCE_DIR, CONFORMANCE_MODELS, loadConformanceModel } from '../support/conformance.js';
 import { randomModel } from '../support/random-model.js';
 import { matrixNamed } from '../support/ir-draft.js';
+
+/** The job record's helper field once the helper failed (runtime-as/threads.ts HELPER_FAILED). */
+const HELPER_FAILED = -1;
 
 const INPUTS = 3;
 
@@ -105,5 +112,63 @@ describe('loadThreaded and the CLI', () => {
     const threaded = await loadThreaded(readFileSync(join(dir, 'c-tied-gain.threads.wasm')));
     expect(threaded.inputSize).toBe(loadConformanceModel('tied-gain').model.input.size);
     await threaded.close();
+  });
+});
+
+describe('a helper thread that fails', () => {
+  it('makes the next call throw PB701 (and close() still works)', async () => {
+    const model = syntheticModel({ kind: 'dense', n: 256, layers: 2 });
+    const built = await buildModelInMemory(model, { builds: ['simd'], threads: true });
+    const threaded = await loadThreaded(built.wasm.threads!, { name: model.name });
+    try {
+      const y = new Float32Array(model.input.size).fill(0.25);
+      threaded.infer(y); // posts jobs; the record keeps the last one's fields
+      const { buffer } = threaded.exports.memory as WebAssembly.Memory;
+      const job = new Int32Array(buffer, (threaded.exports.job_ptr as () => number)(), 16);
+      // Re-open the last job as postJob does, with its sign bits past the end of memory: the
+      // helper claims the chunk and traps.
+      Atomics.store(job, 11, 0); // finished
+      job[8] = -256; // signs: 0xffffff00
+      job[9] = Atomics.load(job, 0) + 1; // id
+      Atomics.store(job, 10, 1 << 8); // one chunk, none claimed
+      Atomics.add(job, 0, 1);
+      Atomics.notify(job, 0);
+      for (const started = Date.now(); Atomics.load(job, 2) !== HELPER_FAILED && Date.now() - started < 10_000; ) await new Promise((r) => setTimeout(r, 5));
+      expect(Atomics.load(job, 2), 'the helper marked its failure').toBe(HELPER_FAILED);
+      for (const call of [() => threaded.infer(y), () => threaded.inferBatch(y, 1)]) {
+        expect(call).toThrow(PibinnError);
+        expect(call).toThrow(/PB701.*helper thread failed/);
+      }
+    } finally {
+      await threaded.close();
+    }
+  });
+
+  it('does not leave the calling thread waiting for a chunk the helper claimed and never finished', async () => {
+    // awaitChunks (runtime-as/threads.ts) in a module of its own, run in a worker so that a
+    // regression hangs that worker, not the test: 2 chunks, 1 finished, the helper gone.
+    const files = new Map(runtimeSources()).set('entry.ts', [
+      `import { awaitChunks } from './${RUNTIME_DIR}/threads';`,
+      'export function wait(job: usize, chunks: i32): i32 { return awaitChunks(job, chunks) ? 1 : 0; }',
+    ].join('\n'));
+    const wasm = await compileAssemblyScript(files, 'entry.ts', 'scalar', ['--enable', 'threads'], 'await-chunks');
+    const script = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const { exports } = new WebAssembly.Instance(new WebAssembly.Module(workerData.wasm), {});
+      if (exports.memory.buffer.byteLength === 0) exports.memory.grow(1);
+      const job = new Int32Array(exports.memory.buffer, 1024, 16);
+      const run = (helper, finished, chunks) => { job[2] = helper; job[11] = finished; return exports.wait(1024, chunks); };
+      parentPort.postMessage([run(${HELPER_FAILED}, 1, 2), run(0, 2, 2), run(1, 2, 2), run(${HELPER_FAILED}, 2, 2)]);`;
+    const worker = new Worker(script, { eval: true, workerData: { wasm } });
+    try {
+      const answer = await Promise.race([
+        new Promise((resolve, reject) => (worker.once('message', resolve), worker.once('error', reject))),
+        new Promise((resolve) => setTimeout(() => resolve('hung'), 20_000)),
+      ]);
+      // Incomplete when the helper failed first; complete whenever every chunk finished.
+      expect(answer).toEqual([0, 1, 1, 1]);
+    } finally {
+      await worker.terminate();
+    }
   });
 });

@@ -117,11 +117,11 @@ Files: `model.json`{''.join(', `' + f + '`' for f in files)}{' (external sign pa
 `inputs.npy` ({samples} test inputs, float32, one per row), `truth.npy` (their ground truth, float64),
 `torch_outputs.npy` (the float32 PyTorch forward of this exact model on `inputs.npy`).
 
-Check with the reference evaluator (after `npx tsc -p tsconfig.json`): the first command must
+Check with the reference evaluator (after `npm run build`): the first command must
 agree with PyTorch to 1e-5; the second prints the NMSE against the ground truth.
 
-    node dist/compiler/cli/bin.js run {directory}/model.json --input {directory}/inputs.npy --expected {directory}/torch_outputs.npy --tolerance 1e-5
-    node dist/compiler/cli/bin.js run {directory}/model.json --input {directory}/inputs.npy --expected {directory}/truth.npy --tolerance 1
+    node dist/cli/bin.js run {directory}/model.json --input {directory}/inputs.npy --expected {directory}/torch_outputs.npy --tolerance 1e-5
+    node dist/cli/bin.js run {directory}/model.json --input {directory}/inputs.npy --expected {directory}/truth.npy --tolerance 1
 """
 
 
