@@ -46,7 +46,7 @@ describe('reproducible builds and provenance', () => {
     delete process.env.SOURCE_DATE_EPOCH;
     const clocked = await build(false);
 
-    expect([...first.files.keys()].sort()).toEqual(['c-size-one.d.ts', 'c-size-one.h', 'c-size-one.js', 'c-size-one.pibinn', 'c-size-one.report.html', 'c-size-one.report.json', 'c-size-one.scalar.wasm', 'c-size-one.simd.wasm']);
+    expect([...first.files.keys()].sort()).toEqual(['c-size-one.d.mts', 'c-size-one.h', 'c-size-one.mjs', 'c-size-one.pibinn', 'c-size-one.report.html', 'c-size-one.report.json', 'c-size-one.scalar.wasm', 'c-size-one.simd.wasm']);
     for (const [name, bytes] of first.files) expect(second.files.get(name)?.equals(bytes), name).toBe(true);
 
     const report = JSON.parse(first.files.get('c-size-one.report.json')!.toString('utf8'));

@@ -70,7 +70,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packed tarball', () => {
   it('holds the published build, runtime and docs, and no tests, benchmarks or scripts', () => {
-    for (const file of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'dist/runtime/index.js', 'dist/runtime/main-node.js', 'dist/api/compiler.js', 'dist/cli/bin.js', 'runtime/prebuilt/pibinn-runtime.simd.wasm', 'runtime-as/signed-sum.ts', 'docs/embedding.md', 'docs/compiler-api.md']) {
+    for (const file of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'dist/runtime/index.js', 'dist/runtime/main-node.js', 'dist/api/compiler.js', 'dist/cli/bin.js', 'engine/prebuilt/pibinn-runtime.simd.wasm', 'runtime-as/signed-sum.ts', 'kinds/dense/kernel.as.ts', 'docs/embedding.md', 'docs/compiler-api.md']) {
       expect(packed, file).toContain(file);
     }
     expect(packed.filter((f) => /^(dist\/)?(test|bench|scripts)\/|^dist-dev\/|node_modules/.test(f))).toEqual([]);
@@ -92,7 +92,7 @@ describe('the packed tarball', () => {
     expect(installLog).not.toMatch(/warn/i);
     const { stderr } = run('npx', ['pibinn-compile', 'run', `out/${EXAMPLE}.pibinn`, '--engine', 'wasm', '--input', `${SHIPPED_EXAMPLE}/inputs.npy`, '--expected', `${SHIPPED_EXAMPLE}/truth.npy`, '--tolerance', '0.5']);
     expect(stderr).not.toMatch(/warn/i);
-    for (const suffix of ['.pibinn', '.simd.wasm', '.scalar.wasm', '.mjs', '.d.mts', '.h', '.report.json']) expect(existsSync(join(project, 'out', EXAMPLE + suffix)), suffix).toBe(true);
+    for (const suffix of ['.pibinn', '.simd.wasm', '.scalar.wasm', '.mjs', '.d.mts', '.h', '.report.json', '.report.html']) expect(existsSync(join(project, 'out', EXAMPLE + suffix)), suffix).toBe(true);
   });
 });
 
@@ -157,7 +157,7 @@ describe('in Node, from the installed package', () => {
         scalar: relativeL2((await loadSpecialized({ scalar: 'api-out/${EXAMPLE}.scalar.wasm' })).infer(input), reference),
       }));`);
     const result = JSON.parse(run('node', ['compile.mjs']).stdout) as { files: string[]; text: string; markdown: string; generic: number; scalar: number };
-    expect(result.files).toEqual([`${EXAMPLE}.pibinn`, `${EXAMPLE}.scalar.wasm`, `${EXAMPLE}.mjs`, `${EXAMPLE}.d.mts`, `${EXAMPLE}.h`, `${EXAMPLE}.report.json`]);
+    expect(result.files).toEqual([`${EXAMPLE}.pibinn`, `${EXAMPLE}.scalar.wasm`, `${EXAMPLE}.mjs`, `${EXAMPLE}.d.mts`, `${EXAMPLE}.h`, `${EXAMPLE}.report.json`, `${EXAMPLE}.report.html`]);
     expect(result.text).toContain(EXAMPLE);
     expect(result.markdown).toMatch(/^# /);
     expect(result.generic).toBeLessThanOrEqual(TOLERANCE);

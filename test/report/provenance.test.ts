@@ -23,7 +23,7 @@ describe('provenanceOf', () => {
     const p = provenanceOf(model, { env: {} });
     expect(p).toMatchObject({ tool: 'pibinn', toolVersion: version, modelHash: `sha256:${createHash('sha256').update(container).digest('hex')}` });
     expect(provenanceOf(model, { container: Uint8Array.of(1), env: {} }).modelHash).toBe(`sha256:${createHash('sha256').update(Uint8Array.of(1)).digest('hex')}`);
-    expect(provenanceOf({ ...model, scale: Number.NaN }, { env: {} }).modelHash).toBeNull();
+    expect(provenanceOf({ ...model, state: 2 ** 33 }, { env: {} }).modelHash, 'a state the format cannot store').toBeNull();
   });
 
   it('hashes content, not text: whitespace and where sign bits live do not change it; a sign does', () => {
