@@ -7,6 +7,7 @@ import { ByteBuffer } from 'flatbuffers';
 import type { IRLayer, IRMatrix, IRModel, ScalarOrVector, Structure } from '../../core/ir.js';
 import { SIGN_ENCODING_NAMES, SIGNS_ALIGNMENT, STRUCTURE_KIND_NAMES, TERM_SOURCE_NAMES, THRESHOLD_KIND_NAMES } from './format.js';
 import { type Layer, type Matrix, Model } from './generated/pibinn_generated.js';
+import { kindOf } from '../../kinds/index.js';
 import { verifyContainer } from './verify.js';
 
 export { CONTAINER_FILE_IDENTIFIER, CONTAINER_SCHEMA_VERSION } from './format.js';
@@ -66,24 +67,20 @@ function decodeMatrix(m: Matrix): IRMatrix {
 
 function decodeStructure(m: Matrix): Structure {
   const kind = STRUCTURE_KIND_NAMES.get(m.structureKind())!;
-  switch (kind) {
-    case 'dense':
-      return { kind };
-    case 'block-diagonal':
-      return { kind, blockRows: m.blockRows(), blockCols: m.blockCols() };
-    case 'banded':
-      return { kind, lower: m.lower(), upper: m.upper() };
-    case 'blocks': {
-      const blocks = [];
-      for (let i = 0; i < m.blocksLength(); i++) {
-        const b = m.blocks(i)!;
-        blocks.push({ row0: b.row0(), col0: b.col0(), rows: b.rows(), cols: b.cols() });
-      }
-      return { kind, blocks };
-    }
-    case 'mask':
-      return { kind, bitmap: m.maskArray()!.slice() };
+  const blocks = [];
+  for (let i = 0; i < m.blocksLength(); i++) {
+    const b = m.blocks(i)!;
+    blocks.push({ row0: b.row0(), col0: b.col0(), rows: b.rows(), cols: b.cols() });
   }
+  const mask = m.maskArray();
+  return kindOf({ kind }).fromContainer({
+    blockRows: m.blockRows(),
+    blockCols: m.blockCols(),
+    lower: m.lower(),
+    upper: m.upper(),
+    blocks,
+    ...(mask !== null && { mask: mask.slice() }),
+  });
 }
 
 function decodeLayer(l: Layer, matrices: readonly IRMatrix[]): IRLayer {

@@ -19,6 +19,8 @@ import {
   THRESHOLD_KIND_CODES,
 } from './format.js';
 import { Block, Layer, Matrix, Model, Term } from './generated/pibinn_generated.js';
+import { kindOf } from '../../kinds/index.js';
+import { structureMetadataBytes } from '../ir/structure.js';
 
 /** Room for tables, vtables, alignment padding and numbers around the payloads. */
 const TABLE_OVERHEAD_BYTES = 256;
@@ -71,8 +73,9 @@ export function writeContainer(model: IRModel): Uint8Array {
 function writeMatrix(builder: Builder, matrix: IRMatrix, file: string): Offset {
   const id = builder.createString(matrix.id);
   const { structure } = matrix;
-  const blocks = structure.kind === 'blocks' ? writeBlocks(builder, structure.blocks, file) : undefined;
-  const mask = structure.kind === 'mask' ? builder.createByteVector(structure.bitmap) : undefined;
+  const fields = kindOf(structure).toContainer(structure);
+  const blocks = fields.blocks === undefined ? undefined : writeBlocks(builder, fields.blocks, file);
+  const mask = fields.mask === undefined ? undefined : builder.createByteVector(fields.mask);
   // The npm builder ignores force_align on vectors: pad so the data (after the length) is aligned.
   builder.prep(SIGNS_ALIGNMENT, matrix.signs.length);
   const signs = builder.createByteVector(matrix.signs);
@@ -83,10 +86,10 @@ function writeMatrix(builder: Builder, matrix: IRMatrix, file: string): Offset {
   Matrix.addCols(builder, uint32(matrix.cols, `matrix ${matrix.id} cols`, file));
   Matrix.addNnz(builder, BigInt(matrix.nnz));
   Matrix.addStructureKind(builder, STRUCTURE_KIND_CODES[structure.kind]);
-  Matrix.addBlockRows(builder, structure.kind === 'block-diagonal' ? uint32(structure.blockRows, 'blockRows', file) : 0);
-  Matrix.addBlockCols(builder, structure.kind === 'block-diagonal' ? uint32(structure.blockCols, 'blockCols', file) : 0);
-  Matrix.addLower(builder, structure.kind === 'banded' ? uint32(structure.lower, 'lower', file) : 0);
-  Matrix.addUpper(builder, structure.kind === 'banded' ? uint32(structure.upper, 'upper', file) : 0);
+  Matrix.addBlockRows(builder, uint32(fields.blockRows ?? 0, 'blockRows', file));
+  Matrix.addBlockCols(builder, uint32(fields.blockCols ?? 0, 'blockCols', file));
+  Matrix.addLower(builder, uint32(fields.lower ?? 0, 'lower', file));
+  Matrix.addUpper(builder, uint32(fields.upper ?? 0, 'upper', file));
   if (blocks !== undefined) Matrix.addBlocks(builder, blocks);
   if (mask !== undefined) Matrix.addMask(builder, mask);
   Matrix.addSigns(builder, signs);
@@ -142,8 +145,7 @@ function estimateContainerBytes(model: IRModel, file: string): number {
   if (model.metadata !== undefined) bytes += text(JSON.stringify(model.metadata));
   for (const matrix of model.matrices.values()) {
     bytes += TABLE_OVERHEAD_BYTES + text(matrix.id) + matrix.signs.length + SIGNS_ALIGNMENT;
-    if (matrix.structure.kind === 'mask') bytes += matrix.structure.bitmap.length;
-    if (matrix.structure.kind === 'blocks') bytes += 16 * matrix.structure.blocks.length;
+    bytes += structureMetadataBytes(matrix.structure);
   }
   for (const layer of model.layers) {
     bytes += TABLE_OVERHEAD_BYTES + 8 * layer.terms.length;

@@ -3,6 +3,7 @@
  * in the usual alternatives, so the report can put them side by side.
  */
 import type { IRMatrix, Structure } from '../../core/ir.js';
+import { kindOf } from '../../kinds/index.js';
 import { structureMetadataBytes } from '../ir/structure.js';
 
 /** A non-unit gain is stored as one float32 next to the structure. */
@@ -64,18 +65,5 @@ export const BASELINE_FORMATS: readonly StorageFormat[] = [
 
 /** Human-readable structure with its parameters. */
 export function describeStructure(structure: Structure, rows: number): string {
-  switch (structure.kind) {
-    case 'dense':
-      return 'dense';
-    case 'block-diagonal':
-      return `block-diagonal: ${rows / structure.blockRows} blocks of ${structure.blockRows}x${structure.blockCols}`;
-    case 'banded':
-      return `banded: lower ${structure.lower}, upper ${structure.upper}`;
-    case 'blocks': {
-      const n = structure.blocks.length;
-      return `blocks: ${n} rectangle${n === 1 ? '' : 's'}`;
-    }
-    case 'mask':
-      return `mask: ${structure.bitmap.length}-byte bitmap`;
-  }
+  return kindOf(structure).describe(structure, rows);
 }

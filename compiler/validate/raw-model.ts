@@ -1,4 +1,5 @@
 /** The model.json object as the schema guarantees it, before semantic checks and payload loading. */
+import type { StructureDescription } from '../../kinds/index.js';
 
 export interface RawPort {
   name: string;
@@ -8,12 +9,8 @@ export interface RawPort {
 export type RawBytesPayload = { data: string; file?: undefined } | { file: string; data?: undefined };
 export type RawNumbersPayload = { data: number[]; file?: undefined } | { file: string; data?: undefined };
 
-export type RawStructure =
-  | { kind: 'dense' }
-  | { kind: 'block-diagonal'; blockRows: number; blockCols: number }
-  | { kind: 'banded'; lower: number; upper: number }
-  | { kind: 'blocks'; blocks: [number, number, number, number][] }
-  | ({ kind: 'mask'; encoding: 'bits' } & RawBytesPayload);
+/** A structure description as its kind module types it (kinds/), the mask with its payload reference. */
+export type RawStructure = Exclude<StructureDescription, { kind: 'mask' }> | (Extract<StructureDescription, { kind: 'mask' }> & RawBytesPayload);
 
 export type RawSigns =
   | ({ encoding: 'bits' } & RawBytesPayload)

@@ -1,7 +1,7 @@
 /** The O(n log n) overlap sweep against the obvious O(n^2) pair check, on many random block lists. */
 import { describe, expect, it } from 'vitest';
 import type { Block } from '../../core/ir.js';
-import { findOverlap } from '../../compiler/validate/blocks-overlap.js';
+import { findOverlap } from '../../kinds/blocks/overlap.js';
 
 function intersects(a: Block, b: Block): boolean {
   return a.row0 < b.row0 + b.rows && b.row0 < a.row0 + a.rows && a.col0 < b.col0 + b.cols && b.col0 < a.col0 + a.cols;
