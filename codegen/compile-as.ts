@@ -7,6 +7,7 @@ import asc from 'assemblyscript/asc';
 import binaryen from 'binaryen';
 import { posix } from 'node:path';
 import { fail } from '../core/diagnostics/diagnostic.js';
+import { cachedCompile, compileCacheKey, storeCompile } from './compile-cache.js';
 
 import type { Flavor } from '../core/flavor.js';
 
@@ -42,8 +43,11 @@ export async function compileAssemblyScript(
   extraFlags: readonly string[],
   file: string,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const outputs = new Map<string, Uint8Array | string>();
   const argv = [entry, '-o', 'out.wasm', ...BASE_FLAGS, ...(flavor === 'simd' ? ['--enable', 'simd'] : []), ...extraFlags];
+  const key = compileCacheKey(asc.version, files, argv);
+  const cached = cachedCompile(key);
+  if (cached !== undefined) return cached;
+  const outputs = new Map<string, Uint8Array | string>();
   const { error, stderr } = await asc.main(argv, {
     readFile: (name: string, baseDir: string) => files.get(posix.normalize(posix.join(baseDir, name))) ?? null,
     writeFile: (name: string, contents: Uint8Array | string) => void outputs.set(name, contents),
@@ -58,6 +62,7 @@ export async function compileAssemblyScript(
       fix: 'this is a code generator bug; report it with the model',
     });
   }
+  storeCompile(key, wasm);
   return new Uint8Array(wasm);
 }
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { CONFORMANCE_DIR } from '../support/conformance.js';
+import { withoutCompileCache } from '../support/compile-cache.js';
 
 const MODEL = join(CONFORMANCE_DIR, 'size-one', 'model.json');
 const EPOCH = '1700000000';
@@ -41,8 +42,7 @@ afterEach(() => {
 describe('reproducible builds and provenance', () => {
   it('with SOURCE_DATE_EPOCH every file is byte-identical; without it only the report date differs', async () => {
     process.env.SOURCE_DATE_EPOCH = EPOCH;
-    const first = await build(false);
-    const second = await build(true);
+    const [first, second] = await withoutCompileCache(async () => [await build(false), await build(true)]);
     delete process.env.SOURCE_DATE_EPOCH;
     const clocked = await build(false);
 

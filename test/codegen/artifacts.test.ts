@@ -15,6 +15,7 @@ import { evaluate } from '../../compiler/reference/evaluate.js';
 import { randomModel } from '../support/random-model.js';
 import { relativeL2 } from '../../compiler/reference/compare.js';
 import { instantiate, TOLERANCE } from './harness.js';
+import { withoutCompileCache } from '../support/compile-cache.js';
 
 // Seed 20: all five structure kinds, hard thresholds and a readout in one module.
 const model = randomModel(20);
@@ -28,7 +29,7 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 describe('built files', () => {
   it('are byte-identical when the same model is built again', async () => {
-    const again = await buildModelInMemory(randomModel(20), { maxBatch: 3 });
+    const again = await withoutCompileCache(() => buildModelInMemory(randomModel(20), { maxBatch: 3 }));
     expect(Buffer.compare(readFileSync(result.files.simd!), again.wasm.simd!)).toBe(0);
     expect(Buffer.compare(readFileSync(result.files.scalar!), again.wasm.scalar!)).toBe(0);
     expect(readFileSync(result.files.loader, 'utf8')).toBe(again.loader);

@@ -20,6 +20,8 @@ import { loadContainerFile, loadSpecializedFiles } from '../../runtime/node.js';
 import { referenceOutputs, expectAgreement } from '../codegen/harness.js';
 import { randomModel } from '../support/random-model.js';
 import { instantiateRuntime, loadRaw, prebuiltBytes, compilerVerdict } from './raw-runtime.js';
+import binaryen from 'binaryen';
+import { DETAILS } from '../../core/constants.js';
 
 const model = randomModel(77, { structure: 'dense' });
 const container = writeContainer(model);
@@ -136,6 +138,21 @@ describe('loadContainer', () => {
   it('uses runtime bytes given by the caller', async () => {
     const m = await loadContainer(container, { build: 'scalar', runtime: prebuiltBytes('scalar') });
     expect(m.infer(inputsFor(model, 1))).toEqual((await loadContainer(container, { build: 'scalar' })).infer(inputsFor(model, 1)));
+    // A stand-in runtime that answers every load with "checksum mismatch at byte 123": its answer, not the prebuilt one's, comes back.
+    const standIn = binaryen.parseText(`(module (memory (export "memory") 1)
+      (func (export "set_option") (param i32 f64) (result i32) (i32.const 0))
+      (func (export "alloc_container") (param i32) (result i32) (i32.const 16))
+      (func (export "load") (param i32 i32) (result i32) (i32.const 4))
+      (func (export "error_code") (result i32) (i32.const 4))
+      (func (export "error_detail") (result i32) (i32.const ${DETAILS.CHECKSUM.code}))
+      (func (export "error_offset") (result i32) (i32.const 123))
+      (func (export "error_info") (param i32) (result f64) (f64.const -1)))`);
+    try {
+      const refused = await diagnosticOf(loadContainer(container, { build: 'scalar', runtime: standIn.emitBinary() }));
+      expect([refused.code, refused.byteOffset]).toEqual(['PB504', 123]);
+    } finally {
+      standIn.dispose();
+    }
   });
 });
 

@@ -1,13 +1,14 @@
 /**
  * Suites x runners: every conformance model and 200 seeded random models (PIBINN_RANDOM_MODELS
  * sets how many) through the float64 reference, the generic runtime (SIMD and scalar, loading
- * the model's container) and the specialized builds (SIMD and scalar).
+ * the model's container) and the specialized builds (SIMD and scalar, each passing its embedded
+ * self-test); conformance models against their independently computed expected.npy.
  * Every runner must agree with the reference (spec section 6); the generic runtime calls the
  * same kernels in the same order as a specialized module, so those two must agree bit for bit.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildModelInMemory } from '../../codegen/build.js';
 import { mulberry32 } from '../../compiler/util/seeded-random.js';
 import { writeContainer } from '../../compiler/container/write.js';
@@ -33,18 +34,25 @@ async function runAll(model: IRModel, inputs: Float32Array, count: number) {
   }
   // buildModelInMemory also runs each build's embedded self-test and refuses a failing build.
   const built = await buildModelInMemory(model, { maxBatch: 3 }); // < count: exercises chunking
-  for (const build of FLAVORS) outputs.set(`specialized ${build}`, runBatch(await instantiate(built.wasm[build]!), inputs, count));
+  for (const build of FLAVORS) {
+    const m = await instantiate(built.wasm[build]!);
+    expect(m.self_test(), `${model.name} specialized ${build} self-test`).toBe(0);
+    outputs.set(`specialized ${build}`, runBatch(m, inputs, count));
+  }
   return outputs;
 }
 
-function expectAllAgree(label: string, model: IRModel, inputs: Float32Array, count: number, expected: ArrayLike<number>, outputs: Map<string, Float32Array>): void {
-  for (const [runner, actual] of outputs) expectAgreement(`${label} ${runner}`, model, inputs, actual, expected, count);
+/** Asserts every runner agrees; returns how many runner outputs passed only as borderline (a hard decision on theta). */
+function expectAllAgree(label: string, model: IRModel, inputs: Float32Array, count: number, expected: ArrayLike<number>, outputs: Map<string, Float32Array>): number {
+  let borderline = 0;
+  for (const [runner, actual] of outputs) borderline += expectAgreement(`${label} ${runner}`, model, inputs, actual, expected, count).borderline;
   for (const build of FLAVORS) {
     const specialized = outputs.get(`specialized ${build}`)!;
     const generic = outputs.get(`generic ${build}`)!;
     // Bit patterns, so even the sign of a zero must match.
     expect(new Uint32Array(generic.buffer), `${label}: generic and specialized ${build} differ`).toEqual(new Uint32Array(specialized.buffer));
   }
+  return borderline;
 }
 
 describe.each(CONFORMANCE_MODELS)('conformance %s', (name) => {
@@ -67,11 +75,22 @@ const cases = Array.from({ length: RANDOM_MODELS }, (_, i) => ({
 }));
 
 describe('random models', () => {
+  let borderline = 0;
+  let rows = 0;
+  // The seeded inputs happen to put no hard decision within float32 rounding of theta (measured:
+  // 0 of 4000 runner outputs): none may need expectAgreement's borderline excuse, so a runner
+  // that starts to disagree shows up here instead of hiding behind it.
+  afterAll(() => {
+    expect(borderline, `${borderline} of ${rows} runner outputs passed only as borderline`).toBe(0);
+  });
+
   it.each(cases)('seed $seed (every matrix $structure; mixed kinds when undefined)', async ({ seed, structure }) => {
     const model = randomModel(seed, { structure });
     const random = mulberry32(seed);
     const inputs = Float32Array.from({ length: INPUTS_PER_MODEL * model.input.size }, () => 2 * random() - 1);
     const expected = referenceOutputs(model, inputs, INPUTS_PER_MODEL);
-    expectAllAgree(`seed ${seed}`, model, inputs, INPUTS_PER_MODEL, expected, await runAll(model, inputs, INPUTS_PER_MODEL));
+    const outputs = await runAll(model, inputs, INPUTS_PER_MODEL);
+    borderline += expectAllAgree(`seed ${seed}`, model, inputs, INPUTS_PER_MODEL, expected, outputs);
+    rows += outputs.size * INPUTS_PER_MODEL;
   });
 });
