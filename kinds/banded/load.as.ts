@@ -4,13 +4,14 @@
  * diagonal-major, diagonals.as.ts) and flip-and-add over rows (signs in place).
  */
 import {
-  BIT_LAYOUT_CANONICAL, BIT_LAYOUT_DIAGONAL_MAJOR, DETAIL_NNZ, KERNEL_DIAGONAL, KERNEL_FLIP_ADD, MATRIX_SLOT_LOWER, MATRIX_SLOT_NNZ, MATRIX_SLOT_UPPER,
+  BIT_LAYOUT_CANONICAL, BIT_LAYOUT_DIAGONAL_MAJOR, DETAIL_NNZ, KERNEL_DIAGONAL, MATRIX_SLOT_LOWER, MATRIX_SLOT_NNZ, MATRIX_SLOT_UPPER,
   READ_SLACK_BYTES, REASON_DIAGONALS, REASON_DIAGONALS_PADDING, REASON_NO_TABLES, STATUS_INCONSISTENT,
 } from '../../runtime-as/generated/constants';
 import { useDiagonals } from '../../runtime-as/kernel-choice';
 import { reserve } from '../../runtime-as/generic/arena';
 import { copyBits } from '../../runtime-as/generic/bits';
 import { fieldAt, fieldU32 } from '../../runtime-as/generic/flatbuffer';
+import { chooseFlipAdd } from '../../runtime-as/generic/choice';
 import { MatrixInfo } from '../../runtime-as/generic/model';
 import { tableBytesLimit } from '../../runtime-as/generic/options';
 import { fail, failed } from '../../runtime-as/generic/status';
@@ -61,10 +62,7 @@ export function bandedChoose(m: MatrixInfo): void {
     m.scratchBytes = diagonalScratchBytes(<i32>m.rows, m.lower, m.upper);
     return;
   }
-  m.kernel = KERNEL_FLIP_ADD;
-  m.reason = scratch ? REASON_DIAGONALS_PADDING : REASON_NO_TABLES;
-  m.bitLayout = BIT_LAYOUT_CANONICAL;
-  m.scratchBytes = 0;
+  chooseFlipAdd(m, scratch ? REASON_DIAGONALS_PADDING : REASON_NO_TABLES, BIT_LAYOUT_CANONICAL);
 }
 
 /** Diagonal kernel: the signs re-laid diagonal-major, diagonal t = j - i + lower holding bit i of every padded row. */

@@ -6,12 +6,13 @@
  * neighbours in it reveal overlapping blocks, in O(runs log runs) time.
  */
 import {
-  BIT_LAYOUT_BLOCK_MAJOR, BLOCK_BYTES, DETAIL_BLOCK_OUTSIDE, DETAIL_BLOCKS_OVERLAP, DETAIL_REQUIRED_FIELD, KERNEL_FLIP_ADD, MATRIX_SLOT_BLOCKS,
+  BIT_LAYOUT_BLOCK_MAJOR, BLOCK_BYTES, DETAIL_BLOCK_OUTSIDE, DETAIL_BLOCKS_OVERLAP, DETAIL_REQUIRED_FIELD, MATRIX_SLOT_BLOCKS,
   READ_SLACK_BYTES, REASON_ROWS_START_APART, STATUS_INCONSISTENT,
 } from '../../runtime-as/generated/constants';
 import { arenaMark, arenaReset, reserve } from '../../runtime-as/generic/arena';
 import { copyBits } from '../../runtime-as/generic/bits';
 import { fieldVector, lastLength, u32At } from '../../runtime-as/generic/flatbuffer';
+import { chooseFlipAdd } from '../../runtime-as/generic/choice';
 import { MatrixInfo } from '../../runtime-as/generic/model';
 import { fail, failed } from '../../runtime-as/generic/status';
 import { BLOCK_ENTRY_BYTES, matvecBlocks } from './kernel.as';
@@ -50,12 +51,7 @@ export function blocksImpliedNnz(m: MatrixInfo, claimed: u64): u64 {
 }
 
 export function blocksChoose(m: MatrixInfo): void {
-  m.kernel = KERNEL_FLIP_ADD;
-  m.reason = REASON_ROWS_START_APART;
-  m.bitLayout = BIT_LAYOUT_BLOCK_MAJOR;
-  m.tableRows = 0;
-  m.tableColumns = 0;
-  m.scratchBytes = 0;
+  chooseFlipAdd(m, REASON_ROWS_START_APART, BIT_LAYOUT_BLOCK_MAJOR);
 }
 
 /** The kernel's table and the block-major signs; refuses overlapping blocks. */

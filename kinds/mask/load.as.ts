@@ -4,11 +4,12 @@
  * list of (col0, length) runs; the signs stay in canonical order.
  */
 import {
-  BIT_LAYOUT_CANONICAL, DETAIL_REQUIRED_FIELD, KERNEL_FLIP_ADD, MATRIX_SLOT_MASK, READ_SLACK_BYTES, REASON_ROWS_START_APART, STATUS_INCONSISTENT,
+  BIT_LAYOUT_CANONICAL, DETAIL_REQUIRED_FIELD, MATRIX_SLOT_MASK, READ_SLACK_BYTES, REASON_ROWS_START_APART, STATUS_INCONSISTENT,
 } from '../../runtime-as/generated/constants';
 import { reserve } from '../../runtime-as/generic/arena';
 import { paddedBits } from '../../runtime-as/generic/bits';
 import { bufferBase, fieldVector, lastLength, u8At } from '../../runtime-as/generic/flatbuffer';
+import { chooseFlipAdd } from '../../runtime-as/generic/choice';
 import { MatrixInfo } from '../../runtime-as/generic/model';
 import { fail, failed } from '../../runtime-as/generic/status';
 import { matvecSegments } from './kernel.as';
@@ -33,12 +34,7 @@ export function maskImpliedNnz(m: MatrixInfo): u64 {
 }
 
 export function maskChoose(m: MatrixInfo): void {
-  m.kernel = KERNEL_FLIP_ADD;
-  m.reason = REASON_ROWS_START_APART;
-  m.bitLayout = BIT_LAYOUT_CANONICAL;
-  m.tableRows = 0;
-  m.tableColumns = 0;
-  m.scratchBytes = 0;
+  chooseFlipAdd(m, REASON_ROWS_START_APART, BIT_LAYOUT_CANONICAL);
 }
 
 /** Row starts and runs, counted in a first pass and written in a second. */

@@ -3,7 +3,7 @@
  * kernel-choice.ts under the host's options, or bit-serial products when the host asked for
  * k-bit activations, and the table scratch a choice needs.
  */
-import { KERNEL_BIT_SERIAL, KERNEL_LUT4, KERNEL_LUT8, REASON_BIT_SERIAL } from '../generated/constants';
+import { KERNEL_BIT_SERIAL, KERNEL_FLIP_ADD, KERNEL_LUT4, KERNEL_LUT8, REASON_BIT_SERIAL } from '../generated/constants';
 import { batchScratchBytes, chooseKernel, kernelReason, tableBytes } from '../kernel-choice';
 import { bitSerialScratchBytes, matvecBitSerialBatch } from '../bit-serial';
 import { matvecBlockDiagonalBatch } from '../../kinds/block-diagonal/kernel.as';
@@ -23,6 +23,16 @@ export function chooseTable(m: MatrixInfo, tableRows: i32, runCols: i32, runs: i
   m.kernel = chooseKernel(tableRows, runCols, tableBytesLimit);
   m.reason = kernelReason(tableRows, runCols, tableBytesLimit);
   m.scratchBytes = tableBytes(m.kernel, runCols);
+}
+
+/** Flip-and-add straight from the sign bits, with no table or scratch, for `reason` (a REASON_). */
+export function chooseFlipAdd(m: MatrixInfo, reason: i32, bitLayout: i32): void {
+  m.kernel = KERNEL_FLIP_ADD;
+  m.reason = reason;
+  m.bitLayout = bitLayout;
+  m.tableRows = 0;
+  m.tableColumns = 0;
+  m.scratchBytes = 0;
 }
 
 /** Whether the kernel has a batch-inner form (`infer_batch` then runs groups of inputs together). */
